@@ -1,0 +1,204 @@
+"""Plain-data artifacts gathered from one render of one page.
+
+Checks read only these (STYLE.md §1): no Playwright object ever reaches a check, so artifacts can be
+saved with ``auditor gather`` and checked again offline with ``auditor check --from DIR``.
+Rects are in document CSS pixels, the coordinates of the full-page screenshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from auditor.model import PageType, Rect
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Meta:
+    name: str  # as written in the page: case kept
+    content: str
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A visible element's own text, with where it is drawn."""
+
+    text: str
+    selector: str = ""
+    rect: Rect | None = None
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # absolute URL ("" when the anchor has no href)
+    text: str = ""
+    title: str = ""
+    selector: str = ""
+    rect: Rect | None = None
+    visible: bool = True
+    region: str = ""  # "header", "footer" or ""
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str | None = None
+    title: str | None = None
+    selector: str = ""
+    rect: Rect | None = None
+    visible: bool = True
+    region: str = ""
+    natural_width: int = 0
+    natural_height: int = 0
+    link_href: str = ""  # the enclosing <a href>, if any
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    type: str
+    required: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    action: str
+    method: str = "get"
+    selector: str = ""
+    rect: Rect | None = None
+    fields: list[FormField] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Script:
+    src: str = ""
+    id: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Region:
+    """The header (头部标识区) or footer (底部功能区) as it was found on the rendered page."""
+
+    found: bool = False
+    text: str = ""
+    rect: Rect | None = None
+    selector: str = ""
+    blocks: list[TextBlock] = field(default_factory=list)
+
+
+@dataclass
+class Artifacts:
+    """Everything the checks may look at, for one page."""
+
+    url: str
+    final_url: str = ""
+    status: int | None = None
+    content_type: str = ""
+    load_error: str = ""  # navigation failure (timeout, DNS, refused, non-HTML)
+    load_ms: float = 0.0
+    page_type: PageType = PageType.HOME
+    title: str = ""
+    metas: list[Meta] = field(default_factory=list)
+    header: Region = field(default_factory=Region)
+    footer: Region = field(default_factory=Region)
+    headings: list[TextBlock] = field(default_factory=list)  # h1/h2 and title-like blocks
+    info_blocks: list[TextBlock] = field(default_factory=list)  # 发布时间/来源 lines
+    body_text: str = ""
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    scripts: list[Script] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    probes: dict[str, int | str] = field(default_factory=dict)  # url -> HTTP status or error
+    document_size: tuple[int, int] = (0, 0)
+    viewport: tuple[int, int] = (0, 0)
+    screenshot: str = ""  # file name next to the saved artifacts / in the run directory
+    gathered_at: str = ""
+    browser_version: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # gatherer -> why it failed
+
+    # -- helpers the checks share -------------------------------------------------------------
+
+    def meta(self, name: str) -> str | None:
+        """First ``<meta name>`` content, matched case-sensitively (the rule's spelling)."""
+        for m in self.metas:
+            if m.name == name:
+                return m.content
+        return None
+
+    def meta_any_case(self, name: str) -> Meta | None:
+        low = name.lower()
+        for m in self.metas:
+            if m.name.lower() == low:
+                return m
+        return None
+
+    @property
+    def loaded(self) -> bool:
+        return not self.load_error and (self.status is None or self.status < 400)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Artifacts:
+        return _build(cls, d)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Artifacts:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+# -- JSON -> dataclass ---------------------------------------------------------------------------
+
+_NESTED: dict[tuple[type, str], type] = {
+    (Artifacts, "metas"): Meta,
+    (Artifacts, "headings"): TextBlock,
+    (Artifacts, "info_blocks"): TextBlock,
+    (Artifacts, "links"): Link,
+    (Artifacts, "images"): Image,
+    (Artifacts, "forms"): Form,
+    (Artifacts, "scripts"): Script,
+    (Region, "blocks"): TextBlock,
+    (Form, "fields"): FormField,
+}
+_SINGLE: dict[tuple[type, str], type] = {
+    (Artifacts, "header"): Region,
+    (Artifacts, "footer"): Region,
+}
+
+
+def _build(cls: type[T], d: dict[str, Any]) -> T:
+    """Rebuild a dataclass tree from its ``asdict`` form (the inverse of dataclasses.asdict)."""
+    kwargs: dict[str, Any] = {}
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    for key, value in d.items():
+        if key not in names:
+            continue  # tolerate artifacts written by a newer version
+        if key == "rect":
+            value = Rect.from_dict(value)
+        elif key == "page_type":
+            value = PageType(value)
+        elif key in ("document_size", "viewport"):
+            value = tuple(value)
+        elif (cls, key) in _NESTED:
+            value = [_build(_NESTED[(cls, key)], v) for v in value]
+        elif (cls, key) in _SINGLE:
+            value = _build(_SINGLE[(cls, key)], value)
+        kwargs[key] = value
+    return cls(**kwargs)

@@ -1,0 +1,155 @@
+"""What a check is: a small pure function over artifacts, with metadata (STYLE.md §2).
+
+A check returns the problems it saw (empty list = pass), raises :class:`NotApplicable` when its
+subject is absent, and never does I/O. :func:`run_check` turns its answer into :class:`Finding` s,
+adding the check's metadata and its national role from ``data/roles.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from auditor.artifacts import Artifacts, Image, Link, TextBlock
+from auditor.model import Finding, Outcome, PageType, Rect, Role, Severity, SiteSpec
+
+
+class NotApplicable(Exception):  # noqa: N818 - reads as an outcome, like pytest.skip
+    """The check's subject is absent from this page (e.g. PubDate on a home page)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check saw wrong, before the runner adds the check's metadata."""
+
+    message: str
+    outcome: Outcome = Outcome.FAIL
+    selector: str = ""
+    snippet: str = ""
+    rect: Rect | None = None
+    region: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Element = TextBlock | Link | Image
+
+
+def problem(
+    message: str,
+    *,
+    at: Element | None = None,
+    region: str = "",
+    review: bool = False,
+    **data: Any,
+) -> Problem:
+    """A failing (or, with ``review``, inconclusive) observation, pointing at ``at`` if given."""
+    return Problem(
+        message=message,
+        outcome=Outcome.REVIEW if review else Outcome.FAIL,
+        selector=at.selector if at else "",
+        snippet=at.snippet if at else "",
+        rect=at.rect if at else None,
+        region=region,
+        data=data,
+    )
+
+
+CheckFn = Callable[[Artifacts, SiteSpec], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    indicator: str  # 指标 path, e.g. "扣分指标/网站标识/ICP备案编号"
+    severity: Severity
+    rule: str  # citation: reference section and source
+    requires: tuple[str, ...]  # artifact names; a failed gatherer makes the check report error
+    page_types: tuple[PageType, ...]
+    fn: CheckFn
+
+    @property
+    def role(self) -> Role:
+        return role_of(self.id)
+
+    @property
+    def title(self) -> str:
+        return (self.fn.__doc__ or self.id).strip().splitlines()[0]
+
+
+def check(
+    *,
+    id: str,
+    indicator: str,
+    severity: Severity,
+    rule: str,
+    requires: Sequence[str] = (),
+    page_types: Sequence[PageType] = tuple(PageType),
+) -> Callable[[CheckFn], Check]:
+    """Decorate a check function; the result is listed explicitly in ``auditor.checks.ALL_CHECKS``."""
+
+    def wrap(fn: CheckFn) -> Check:
+        return Check(id, indicator, severity, rule, tuple(requires), tuple(page_types), fn)
+
+    return wrap
+
+
+@cache
+def _roles() -> dict[str, dict[str, str]]:
+    text = resources.files("auditor.data").joinpath("roles.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["checks"]
+
+
+def role_of(check_id: str) -> Role:
+    return Role(_roles()[check_id]["role"])
+
+
+def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
+    """Run one check on one page's artifacts; never raises."""
+
+    def finding(outcome: Outcome, message: str, **kw: Any) -> Finding:
+        return Finding(
+            check=chk.id,
+            outcome=outcome,
+            severity=chk.severity,
+            role=chk.role,
+            indicator=chk.indicator,
+            rule=chk.rule,
+            page_url=page.url,
+            message=message,
+            **kw,
+        )
+
+    if page.page_type not in chk.page_types:
+        return [finding(Outcome.NOT_APPLICABLE, f"不适用于{_TYPE_NAMES[page.page_type]}")]
+    if chk.id != "page-availability" and not page.loaded:
+        return [finding(Outcome.NOT_APPLICABLE, "页面未能打开，见 page-availability")]
+    failed = [f"{name}: {page.errors[name]}" for name in chk.requires if name in page.errors]
+    if failed:
+        return [finding(Outcome.ERROR, "采集失败：" + "; ".join(failed))]
+    try:
+        problems = chk.fn(page, site)
+    except NotApplicable as exc:
+        return [finding(Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
+    except Exception as exc:  # a buggy check must not stop the run
+        return [finding(Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
+    if not problems:
+        return [finding(Outcome.PASS, "通过")]
+    return [
+        finding(
+            p.outcome,
+            p.message,
+            selector=p.selector,
+            snippet=p.snippet,
+            rect=p.rect,
+            region=p.region,
+            data=p.data,
+        )
+        for p in problems
+    ]
+
+
+_TYPE_NAMES = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageType.ARTICLE: "文章页"}

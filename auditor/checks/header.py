@@ -1,0 +1,76 @@
+"""头部标识区: the site name is shown in the header (standards.md §1.3, §7.1 F13)."""
+
+from __future__ import annotations
+
+from auditor.artifacts import Artifacts
+from auditor.checks.base import Problem, check, problem
+from auditor.checks.names import core_name, names_agree
+from auditor.extract import header_names
+from auditor.model import Severity, SiteSpec
+
+
+@check(
+    id="header-site-name",
+    indicator="扣分指标/网页设计/网站名称",
+    severity=Severity.SERIOUS,
+    rule="网页设计规范：头部标识区醒目展示网站名称 — standards.md §1.3, §7.1 F13",
+    requires=("header", "meta"),
+)
+def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:
+    """头部标识区须展示网站名称，并与 SiteName、<title> 及报送名称一致。"""
+    meta_name = (page.meta("SiteName") or "").strip()
+    expected = site.name or meta_name
+    problems: list[Problem] = []
+    if site.name and meta_name and not names_agree(site.name, meta_name):
+        problems.append(
+            problem(
+                f"SiteName“{meta_name}”与报送的网站名称“{site.name}”不一致",
+                region="header",
+                expected=site.name,
+                found=meta_name,
+            )
+        )
+    if expected and page.title and not names_agree(expected, page.title):
+        problems.append(
+            problem(
+                f"<title>“{page.title[:60]}”中未包含网站名称“{expected}”",
+                region="header",
+                review=True,
+                expected=expected,
+                found=page.title,
+            )
+        )
+    shown = header_names(page)
+    if expected and any(core_name(expected) in core_name(s) for s in shown):
+        return problems
+    logos = [i for i in page.images if i.region == "header" and i.visible and i.rect]
+    if not expected:
+        problems.append(
+            problem(
+                "无法确定网站名称：未设置 SiteName 标签，网站清单也未提供名称",
+                region="header",
+                review=True,
+            )
+        )
+    elif logos:
+        logo = max(logos, key=lambda i: (i.rect.width * i.rect.height) if i.rect else 0)
+        problems.append(
+            problem(
+                f"头部标识区未以文字或 logo 的 alt/title 展示网站名称“{expected}”；"
+                "logo 为图片，请人工核对图片中的名称",
+                at=logo,
+                review=True,
+                expected=expected,
+                found=[s[:80] for s in shown],
+            )
+        )
+    else:
+        problems.append(
+            problem(
+                f"头部标识区未展示网站名称“{expected}”（应以文字或 logo 图片的 alt/title 展示）",
+                region="header",
+                expected=expected,
+                found=[s[:80] for s in shown],
+            )
+        )
+    return problems

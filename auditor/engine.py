@@ -1,0 +1,322 @@
+"""The one engine behind the CLI and the pytest plugin: render → artifacts → checks → evidence.
+
+Concurrency lives here and nowhere else (STYLE.md §7): one browser, a bounded pool of contexts
+sized to the machine, and a per-host limit so a government server sees at most a couple of
+requests at a time. Each page is rendered exactly once; every check runs on its artifacts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from playwright.async_api import APIRequestContext, BrowserContext, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from auditor import __version__
+from auditor.artifacts import Artifacts
+from auditor.browser import launch
+from auditor.checks import run_all
+from auditor.classify import TypeRules, classify
+from auditor.crawl import normalize, plan
+from auditor.evidence import evidence_filename, render_evidence
+from auditor.extract import sitemap_link
+from auditor.gather import RenderSettings, new_context, render
+from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
+
+
+class ProgressSink(Protocol):
+    def add_total(self, n: int) -> None: ...
+    def advance(self, label: str) -> None: ...
+
+
+class _NoProgress:
+    def add_total(self, n: int) -> None:
+        pass
+
+    def advance(self, label: str) -> None:
+        pass
+
+
+def default_concurrency() -> int:
+    """Rendering is CPU-bound in Chromium: about two tabs per core, within 2..8."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+
+
+@dataclass
+class AuditOptions:
+    out_dir: Path
+    max_pages: int = 10
+    concurrency: int = 0  # 0 = sized to the machine
+    per_host: int = 3
+    settings: RenderSettings = field(default_factory=RenderSettings)
+    as_of: date | None = None
+    browser: str | None = None
+    test_mode: bool = False  # resolve only localhost (tests, CI)
+    rules: TypeRules = field(default_factory=TypeRules)
+
+
+class Renderer:
+    """One browser and a pool of contexts; ``render`` is safe to call concurrently."""
+
+    def __init__(self, options: AuditOptions) -> None:
+        self.options = options
+        self.size = options.concurrency or default_concurrency()
+        self._pool: asyncio.Queue[BrowserContext] = asyncio.Queue()
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._probes: dict[str, asyncio.Task[int | str]] = {}
+        self._request: APIRequestContext | None = None
+        self.browser_version = ""
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Renderer]:
+        async with async_playwright() as pw:
+            browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
+            self.browser_version = browser.version
+            self._request = await pw.request.new_context(ignore_https_errors=True)
+            try:
+                for _ in range(self.size):
+                    self._pool.put_nowait(await new_context(browser, self.options.settings))
+                yield self
+            finally:
+                await self._request.dispose()
+                await browser.close()
+
+    async def render(self, url: str, screenshot: Path | None) -> Artifacts:
+        host = urlsplit(url).netloc
+        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
+        async with polite:
+            ctx = await self._pool.get()
+            try:
+                return await render(ctx, url, screenshot, self.options.settings)
+            finally:
+                self._pool.put_nowait(ctx)
+
+    def probe(self, url: str) -> asyncio.Task[int | str]:
+        """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
+        if url not in self._probes:
+            self._probes[url] = asyncio.ensure_future(self._fetch_status(url))
+        return self._probes[url]
+
+    async def _fetch_status(self, url: str) -> int | str:
+        assert self._request is not None
+        host = urlsplit(url).netloc
+        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
+        async with polite:
+            try:
+                response = await self._request.get(
+                    url, timeout=self.options.settings.timeout_ms, max_redirects=10
+                )
+                await response.dispose()
+                return response.status
+            except PlaywrightError as exc:
+                return str(exc).strip().splitlines()[0][:200]
+
+
+def site_dir_name(index: int, site: SiteSpec) -> str:
+    """A safe folder name: never derived from page text, never able to leave the run directory."""
+    host = urlsplit(site.url).hostname or "site"
+    slug = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip(".-")[:60] or "site"
+    return f"{index:03d}-{slug}"
+
+
+async def audit(
+    sites: list[SiteSpec], options: AuditOptions, progress: ProgressSink | None = None
+) -> RunResult:
+    """Audit every site (concurrently, bounded by the renderer's pool) and return the run."""
+    sink = progress or _NoProgress()
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    run = RunResult(
+        started=_now(),
+        as_of=(options.as_of or date.today()).isoformat(),
+        auditor_version=__version__,
+        options={
+            "max_pages": options.max_pages,
+            "concurrency": options.concurrency or default_concurrency(),
+            "per_host": options.per_host,
+            "timeout_ms": options.settings.timeout_ms,
+            "viewport": list(options.settings.viewport),
+        },
+    )
+    renderer = Renderer(options)
+    async with renderer.running():
+        run.browser_version = renderer.browser_version
+        sink.add_total(len(sites))
+        results = await asyncio.gather(
+            *(
+                audit_site(renderer, site, options.out_dir / site_dir_name(i, site), sink)
+                for i, site in enumerate(sites, 1)
+            )
+        )
+    run.sites = list(results)
+    run.finished = _now()
+    return run
+
+
+async def audit_site(
+    renderer: Renderer, site: SiteSpec, site_dir: Path, sink: ProgressSink
+) -> SiteResult:
+    """Home page first; then waves of column/article pages found on audited pages."""
+    options = renderer.options
+    _prepare_site_dir(site_dir, site)
+    result = SiteResult(site=site)
+    home, home_page = await _audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
+    result.pages.append(home_page)
+    sink.advance(site.label)
+    if not home.loaded:
+        result.error = home.load_error or f"HTTP {home.status}"
+        return result
+    done = {normalize(site.url), normalize(home.final_url)}
+    sources = [home]
+    budget = options.max_pages - 1
+    for _wave in range(3):
+        urls = plan(sources, home.final_url or site.url, done, budget, options.rules)
+        if not urls:
+            break
+        sink.add_total(len(urls))
+        done.update(urls)
+        budget -= len(urls)
+        start = len(result.pages)
+        outcomes = await asyncio.gather(
+            *(
+                _audit_page(renderer, site, site_dir, start + i, url, is_home=False)
+                for i, url in enumerate(urls)
+            )
+        )
+        sources = []
+        for art, page in outcomes:
+            result.pages.append(page)
+            sink.advance(page.url)
+            if art.loaded:
+                sources.append(art)
+        if budget <= 0:
+            break
+    return result
+
+
+async def _audit_page(
+    renderer: Renderer, site: SiteSpec, site_dir: Path, index: int, url: str, *, is_home: bool
+) -> tuple[Artifacts, PageResult]:
+    shot = site_dir / f"p{index:02d}.png"
+    art = await renderer.render(url, shot)
+    link = sitemap_link(art) if art.loaded else None
+    if link and link.href.startswith(("http://", "https://")):
+        art.probes[link.href] = await renderer.probe(link.href)
+    art.page_type = classify(art, is_home=is_home, rules=renderer.options.rules)
+    art.save(site_dir / f"p{index:02d}.artifacts.json")
+    page = check_page(art, site, site_dir, index, renderer.options.out_dir)
+    return art, page
+
+
+def check_page(
+    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, run_dir: Path
+) -> PageResult:
+    """Run every check on one page's artifacts and draw evidence for its problems."""
+    findings = run_all(art, site)
+    shot = site_dir / art.screenshot if art.screenshot else None
+    findings = [
+        _with_evidence(f, art, shot, site_dir, run_dir, index, n) for n, f in enumerate(findings, 1)
+    ]
+    return PageResult(
+        url=art.url,
+        final_url=art.final_url,
+        status=art.status,
+        page_type=art.page_type,
+        screenshot=_rel(shot, run_dir) if shot and shot.exists() else "",
+        load_ms=round(art.load_ms, 1),
+        error=art.load_error,
+        findings=findings,
+    )
+
+
+def _with_evidence(
+    f: Finding, art: Artifacts, shot: Path | None, site_dir: Path, run_dir: Path, page: int, n: int
+) -> Finding:
+    if f.outcome not in (Outcome.FAIL, Outcome.REVIEW) or not shot or not shot.exists():
+        return f
+    missing = f.rect is None
+    rect = f.rect
+    if missing:
+        region = (
+            art.footer if f.region == "footer" else art.header if f.region == "header" else None
+        )
+        rect = region.rect if region else None
+    dest = site_dir / "evidence" / evidence_filename(page, f.check, n)
+    dest.parent.mkdir(exist_ok=True)
+    try:
+        render_evidence(shot, dest, rect=rect, caption=f"[{f.check}] {f.message}", missing=missing)
+    except Exception as exc:  # evidence must never lose the finding itself
+        return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": str(exc)}})
+    return Finding(**{**f.__dict__, "evidence": _rel(dest, run_dir)})
+
+
+def _prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
+    """Create the site's folder with its spec, so ``check --from`` knows what was expected."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "site.json").write_text(
+        json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
+    """``auditor gather``: render and save artifacts + screenshot, laid out as ``audit`` does."""
+    renderer = Renderer(options)
+    saved: list[Path] = []
+    async with renderer.running():
+
+        async def one(i: int, url: str) -> Path:
+            site = SiteSpec(url=url)
+            site_dir = options.out_dir / site_dir_name(i, site)
+            _prepare_site_dir(site_dir, site)
+            art = await renderer.render(url, site_dir / "p00.png")
+            art.page_type = classify(art, is_home=True, rules=options.rules)
+            path = site_dir / "p00.artifacts.json"
+            art.save(path)
+            return path
+
+        saved = list(await asyncio.gather(*(one(i, u) for i, u in enumerate(urls, 1))))
+    return saved
+
+
+def recheck_dir(run_dir: Path) -> RunResult:
+    """``auditor check --from DIR``: re-run every check on saved artifacts, without a browser."""
+    run = RunResult(started=_now(), auditor_version=__version__, as_of=date.today().isoformat())
+    site_dirs = sorted(p.parent for p in run_dir.rglob("site.json"))
+    if not site_dirs and list(run_dir.glob("*.artifacts.json")):
+        site_dirs = [run_dir]
+    for site_dir in site_dirs:
+        spec_file = site_dir / "site.json"
+        site = (
+            SiteSpec(**json.loads(spec_file.read_text(encoding="utf-8")))
+            if spec_file.exists()
+            else SiteSpec(url="")
+        )
+        result = SiteResult(site=site)
+        for i, path in enumerate(sorted(site_dir.glob("p*.artifacts.json"))):
+            art = Artifacts.load(path)
+            run.browser_version = run.browser_version or art.browser_version
+            index = int(re.sub(r"\D", "", path.name.split(".")[0]) or i)
+            result.pages.append(check_page(art, site, site_dir, index, run_dir))
+        run.sites.append(result)
+    run.finished = _now()
+    return run

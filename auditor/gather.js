@@ -1,0 +1,241 @@
+// In-page gatherer: one pass over a rendered document (or iframe document), returning plain data.
+// Rects are in this document's CSS pixels (the caller offsets iframe rects). Kept dependency-free
+// so it runs in any frame; caps keep huge pages bounded.
+(() => {
+  const FOOT_KW = /(ICP备|ICP证|公网安备|公安备|公备|标识码|主办|版权所有|Copyright|©|网站地图|站点地图|联系我们)/i;
+  const FOOT_STRONG = /(ICP备|公网安备|公安备|标识码|版权所有|Copyright|©)/i;
+  const FOOT_SEL = /(^|[\s_-])(foot|footer|bottom|copyright|banquan|bq|fot|dibu|wb)([\s_-]|$)|footer|foot|copyright|banquan/i;
+  const HEAD_SEL = /header|(^|[\s_-])(head|top|logo|banner|masthead)([\s_-]|$)|logo/i;
+  const INFO_KW = /(发布时间|发布日期|发文日期|时间[：:]|日期[：:]|来源[：:]|信息来源)/;
+  const scrollX = window.scrollX, scrollY = window.scrollY;
+  const de = document.documentElement, body = document.body || de;
+  const docW = Math.max(de.scrollWidth, body.scrollWidth, de.clientWidth);
+  const docH = Math.max(de.scrollHeight, body.scrollHeight, de.clientHeight);
+
+  const clean = (s, n) => (s || "").replace(/[\u00a0\u3000\s]+/g, " ").trim().slice(0, n || 400);
+  const rectOf = (el) => {
+    const r = el.getBoundingClientRect();
+    if (!r || (r.width === 0 && r.height === 0)) return null;
+    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+  };
+  const visible = (el) => {
+    if (!el.getClientRects().length) return false;
+    const st = getComputedStyle(el);
+    if (st.visibility === "hidden" || st.display === "none" || Number(st.opacity) === 0) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const uniqueId = (el) =>
+    el.id && /^[A-Za-z_][\w-]*$/.test(el.id) && document.querySelectorAll("#" + el.id).length === 1;
+  const selectorOf = (el) => {
+    const parts = [];
+    let e = el;
+    while (e && e.nodeType === 1 && e !== de && parts.length < 14) {
+      if (uniqueId(e)) { parts.unshift("#" + e.id); return parts.join(" > "); }
+      let s = e.tagName.toLowerCase();
+      const p = e.parentElement;
+      if (p) {
+        const same = Array.from(p.children).filter((c) => c.tagName === e.tagName);
+        if (same.length > 1) s += ":nth-of-type(" + (same.indexOf(e) + 1) + ")";
+      }
+      parts.unshift(s);
+      e = p;
+    }
+    return parts.join(" > ");
+  };
+  const snippetOf = (el) => {
+    const html = el.outerHTML || "";
+    return html.length > 300 ? html.slice(0, 297) + "..." : html;
+  };
+  const block = (el, text) => ({
+    text: clean(text === undefined ? el.innerText : text, 600),
+    selector: selectorOf(el),
+    rect: rectOf(el),
+    snippet: snippetOf(el),
+  });
+  const classId = (el) => ((el.id || "") + " " + (typeof el.className === "string" ? el.className : ""));
+  const topLevel = (els) => els.filter((e) => !els.some((o) => o !== e && o.contains(e)));
+
+  // -- footer (底部功能区) -------------------------------------------------------------------
+  const all = Array.from(body.querySelectorAll("*"));
+  let footEls = all.filter((el) =>
+    (el.tagName === "FOOTER" || FOOT_SEL.test(classId(el))) && visible(el) && FOOT_KW.test(el.innerText || "")
+  );
+  footEls = topLevel(footEls).filter((el) => {
+    const r = rectOf(el);
+    return r && r.y + r.height > docH * 0.35;
+  });
+  if (!footEls.length) {
+    // No footer-named container: climb from the strongest footer words to a compact block.
+    const found = [];
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    let n, count = 0;
+    while ((n = walker.nextNode()) && count < 20000) {
+      count++;
+      if (!FOOT_STRONG.test(n.nodeValue)) continue;
+      let el = n.parentElement;
+      if (!el || !visible(el)) continue;
+      while (el.parentElement && el.parentElement !== body && el.parentElement !== de) {
+        const pr = el.parentElement.getBoundingClientRect();
+        if (pr.height > 420) break;
+        el = el.parentElement;
+      }
+      const r = rectOf(el);
+      if (r && r.y + r.height > docH * 0.35) found.push(el);
+    }
+    footEls = topLevel(Array.from(new Set(found)));
+  }
+  const footer = { found: footEls.length > 0, text: "", rect: null, selector: "", blocks: [] };
+  if (footEls.length) {
+    footer.text = footEls.map((e) => e.innerText).join("\n").trim();
+    footer.selector = footEls.map(selectorOf).join(", ");
+    for (const e of footEls) {
+      const r = rectOf(e);
+      if (!r) continue;
+      footer.rect = footer.rect ? union(footer.rect, r) : r;
+    }
+    const inner = footEls.flatMap((f) => [f, ...f.querySelectorAll("*")]);
+    for (const el of inner.slice(0, 3000)) {
+      if (footer.blocks.length >= 500) break;
+      const t = el.innerText;
+      if (!t || !t.trim() || t.length > 400 || !visible(el)) continue;
+      footer.blocks.push(block(el));
+    }
+  } else {
+    footer.rect = { x: 0, y: Math.max(0, docH - 300), width: docW, height: Math.min(300, docH) };
+  }
+  function union(a, b) {
+    const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+    return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+  }
+
+  // -- header (头部标识区) -------------------------------------------------------------------
+  let headEls = all.filter((el) => {
+    if (el.tagName === "THEAD" || !(el.tagName === "HEADER" || HEAD_SEL.test(classId(el)))) return false;
+    if (!visible(el)) return false;
+    const r = rectOf(el);
+    return r && r.y < 400 && r.height < 600;
+  });
+  headEls = topLevel(headEls);
+  const header = { found: headEls.length > 0, text: "", rect: null, selector: "", blocks: [] };
+  const HEAD_LIMIT = 320;
+  if (headEls.length) {
+    header.text = headEls.map((e) => e.innerText).join("\n").trim();
+    header.selector = headEls.map(selectorOf).join(", ");
+    for (const e of headEls) header.rect = header.rect ? union(header.rect, rectOf(e)) : rectOf(e);
+  } else {
+    header.rect = { x: 0, y: 0, width: docW, height: Math.min(HEAD_LIMIT, docH) };
+  }
+  // Text blocks drawn in the top band count as header text even outside a header container.
+  for (const el of all.slice(0, 4000)) {
+    if (header.blocks.length >= 200) break;
+    const own = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join("");
+    if (!own.trim() || !visible(el)) continue;
+    const r = rectOf(el);
+    if (!r || r.y > HEAD_LIMIT) continue;
+    header.blocks.push(block(el));
+  }
+  if (!headEls.length) header.text = header.blocks.map((b) => b.text).join("\n");
+
+  const regionOf = (el) => {
+    if (footEls.some((f) => f.contains(el))) return "footer";
+    if (headEls.some((h) => h.contains(el))) return "header";
+    const r = rectOf(el);
+    if (!headEls.length && r && r.y < HEAD_LIMIT) return "header";
+    return "";
+  };
+
+  // -- links, images, forms, scripts -------------------------------------------------------
+  const links = Array.from(document.querySelectorAll("a")).slice(0, 3000).map((a) => ({
+    href: a.hasAttribute("href") ? a.href : "",
+    text: clean(a.innerText || a.textContent, 200),
+    title: a.getAttribute("title") || "",
+    selector: selectorOf(a),
+    rect: rectOf(a),
+    visible: visible(a),
+    region: regionOf(a),
+    snippet: snippetOf(a),
+  }));
+  const images = Array.from(document.images).slice(0, 1500).map((img) => {
+    const a = img.closest("a");
+    return {
+      src: img.currentSrc || img.src || "",
+      alt: img.getAttribute("alt"),
+      title: img.getAttribute("title"),
+      selector: selectorOf(img),
+      rect: rectOf(img),
+      visible: visible(img),
+      region: regionOf(img),
+      natural_width: img.naturalWidth || 0,
+      natural_height: img.naturalHeight || 0,
+      link_href: a && a.href ? a.href : "",
+      snippet: snippetOf(img),
+    };
+  });
+  const labelFor = (f) => {
+    if (f.id) {
+      const l = document.querySelector('label[for="' + CSS.escape(f.id) + '"]');
+      if (l) return clean(l.innerText, 60);
+    }
+    const l = f.closest("label");
+    return l ? clean(l.innerText, 60) : clean(f.getAttribute("placeholder") || "", 60);
+  };
+  const forms = Array.from(document.forms).slice(0, 100).map((f) => ({
+    action: f.action || "",
+    method: (f.getAttribute("method") || "get").toLowerCase(),
+    selector: selectorOf(f),
+    rect: rectOf(f),
+    text: clean(f.innerText, 300),
+    fields: Array.from(f.elements).slice(0, 60).map((e) => ({
+      name: e.name || e.id || "",
+      type: (e.type || e.tagName).toLowerCase(),
+      required: !!e.required,
+      label: labelFor(e),
+    })),
+  }));
+  const scripts = Array.from(document.scripts).slice(0, 400).map((s) => {
+    const attrs = {};
+    for (const at of Array.from(s.attributes)) attrs[at.name] = at.value.slice(0, 300);
+    return { src: s.src || "", id: s.id || "", attrs };
+  });
+
+  // -- title-like headings and 发布时间/来源 lines ---------------------------------------------
+  const headings = topLevel(
+    Array.from(document.querySelectorAll("h1, h2, [class*=title], [id*=title], [class*=Title]"))
+      .filter((el) => visible(el) && !regionOf(el) && (el.innerText || "").trim().length >= 4)
+  ).slice(0, 40).map((el) => block(el));
+  // Start from the text nodes that carry the words, not from every element (innerText is costly).
+  const info = [];
+  const infoWalker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  let tn, seenText = 0;
+  while ((tn = infoWalker.nextNode()) && seenText < 50000 && info.length < 40) {
+    seenText++;
+    if (!INFO_KW.test(tn.nodeValue) && !/^\s*(来源|时间|日期)\s*$/.test(tn.nodeValue)) continue;
+    let el = tn.parentElement;
+    if (!el || !visible(el) || regionOf(el) === "footer") continue;
+    // "来源：" alone in a <span>, its value in the next one: take the enclosing line.
+    while (el.parentElement && clean(el.innerText).length < 8 && clean(el.parentElement.innerText).length <= 200) {
+      el = el.parentElement;
+    }
+    if (!info.includes(el)) info.push(el);
+  }
+  const infoBlocks = info.map((el) => block(el));
+
+  return {
+    title: document.title || "",
+    metas: Array.from(document.querySelectorAll("meta[name]")).map((m) => ({
+      name: m.getAttribute("name"),
+      content: m.getAttribute("content") === null ? "" : m.getAttribute("content"),
+    })),
+    header,
+    footer,
+    headings,
+    info_blocks: infoBlocks,
+    body_text: (body.innerText || "").slice(0, 200000),
+    links,
+    images,
+    forms,
+    scripts,
+    document_size: [docW, docH],
+  };
+})();

@@ -1,0 +1,157 @@
+"""The run as one self-contained Chinese HTML page, for the people who act on the findings.
+
+Inline CSS, no external assets; screenshots and evidence PNGs are linked by their paths relative to
+the run directory, where the HTML file is written. Jinja autoescaping is on: titles, messages and
+snippets come from the audited pages and must never become markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from auditor.model import (
+    Finding,
+    Outcome,
+    PageResult,
+    PageType,
+    Role,
+    RunResult,
+    Severity,
+    SiteResult,
+)
+from auditor.report.json_report import atomic_write_text
+
+__all__ = [
+    "OUTCOME_LABELS",
+    "PAGE_TYPE_LABELS",
+    "REGION_LABELS",
+    "ROLE_LABELS",
+    "SEVERITY_LABELS",
+    "render_html",
+    "write_html",
+]
+
+OUTCOME_LABELS = {
+    Outcome.FAIL: "不通过",
+    Outcome.REVIEW: "需复核",
+    Outcome.ERROR: "错误",
+    Outcome.NOT_APPLICABLE: "不适用",
+    Outcome.PASS: "通过",
+}
+SEVERITY_LABELS = {
+    Severity.MINOR: "轻微",
+    Severity.MODERATE: "一般",
+    Severity.SERIOUS: "严重",
+    Severity.CRITICAL: "致命",
+}
+ROLE_LABELS = {Role.VETO: "单项否决", Role.DEDUCT: "扣分", Role.INFO: "参考"}
+PAGE_TYPE_LABELS = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageType.ARTICLE: "文章页"}
+REGION_LABELS = {"header": "页面头部", "footer": "页面底部", "page": "页面"}
+
+# problems first by how much they matter: a failed veto item decides the verdict on its own
+_OUTCOME_ORDER = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.REVIEW: 2}
+_ROLE_ORDER = {Role.VETO: 0, Role.DEDUCT: 1, Role.INFO: 2}
+SNIPPET_MAX = 400
+
+
+@dataclass
+class _SiteCounts:
+    pages: int = 0
+    failed: int = 0
+    review: int = 0
+    errors: int = 0
+
+
+@dataclass
+class _PageView:
+    page: PageResult
+    problems: list[Finding] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+    not_applicable: list[str] = field(default_factory=list)
+
+
+def write_html(run: RunResult, path: Path) -> None:
+    """Render the report to ``path`` (atomically), which should be inside the run directory."""
+    atomic_write_text(Path(path), render_html(run))
+
+
+def render_html(run: RunResult) -> str:
+    """The report as a string."""
+    sites = [(site, _counts(site), [_page_view(p) for p in site.pages]) for site in run.sites]
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            run=run,
+            sites=sites,
+            page_total=sum(len(s.pages) for s in run.sites),
+            outcome_labels=OUTCOME_LABELS,
+            severity_labels=SEVERITY_LABELS,
+            role_labels=ROLE_LABELS,
+            page_type_labels=PAGE_TYPE_LABELS,
+            region_labels=REGION_LABELS,
+        )
+    )
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("auditor.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["relhref"] = _relhref
+    env.filters["weblink"] = _weblink
+    env.filters["clip"] = _clip
+    return env
+
+
+def _counts(site: SiteResult) -> _SiteCounts:
+    c = _SiteCounts(pages=len(site.pages), errors=1 if site.error else 0)
+    for page in site.pages:
+        c.errors += 1 if page.error else 0
+        for f in page.findings:
+            c.failed += f.outcome is Outcome.FAIL
+            c.review += f.outcome is Outcome.REVIEW
+            c.errors += f.outcome is Outcome.ERROR
+    return c
+
+
+def _page_view(page: PageResult) -> _PageView:
+    view = _PageView(page)
+    for f in page.findings:
+        if f.outcome is Outcome.PASS:
+            view.passed.append(f.check)
+        elif f.outcome is Outcome.NOT_APPLICABLE:
+            view.not_applicable.append(f.check)
+        else:
+            view.problems.append(f)
+    view.problems.sort(
+        key=lambda f: (_OUTCOME_ORDER[f.outcome], _ROLE_ORDER[f.role], -f.severity.rank)
+    )
+    view.passed = sorted(set(view.passed))
+    view.not_applicable = sorted(set(view.not_applicable))
+    return view
+
+
+def _relhref(path: str) -> str:
+    """A run-relative file path as a URL relative to the report (which lives in the run dir)."""
+    p = path.replace("\\", "/")
+    if PurePosixPath(p).is_absolute():
+        return Path(path).as_uri()
+    return quote(p, safe="/")
+
+
+def _weblink(url: str) -> str:
+    """Only http(s) page addresses become links; anything else (javascript:, data:) does not."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
+def _clip(text: str, limit: int = SNIPPET_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

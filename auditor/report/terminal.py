@@ -1,0 +1,218 @@
+"""What the person at the terminal sees: live progress while pages render, then a summary.
+
+Page-derived text (messages, URLs) is passed to rich as :class:`~rich.text.Text`, never as markup,
+so a ``[bold]`` in a page title stays literal.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+from rich.text import Text
+
+from auditor.model import Outcome, RunResult, SiteResult
+
+__all__ = ["Progress", "print_summary"]
+
+_OUTCOME_STYLE = {
+    Outcome.FAIL: ("不通过", "bold red"),
+    Outcome.REVIEW: ("复核", "yellow"),
+    Outcome.ERROR: ("错误", "magenta"),
+}
+
+
+@dataclass
+class _Tally:
+    pages: int = 0
+    passed: int = 0
+    failed: int = 0
+    review: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class _Problem:
+    check: str
+    outcome: Outcome
+    page: str
+    message: str
+    evidence: str
+
+
+def print_summary(run: RunResult, console: Console, *, max_problems: int = 200) -> None:
+    """A table of counts per site, then the problems (fail, review, error) one per row."""
+    console.print(_counts_table(run))
+    problems = [p for site in run.sites for p in _problems(site)]
+    if not problems:
+        console.print(Text("未发现问题。", style="green"))
+        return
+    console.print(_problems_table(problems[:max_problems]))
+    if len(problems) > max_problems:
+        console.print(
+            Text(f"另有 {len(problems) - max_problems} 项问题未列出，详见 HTML/JSON 报告。")
+        )
+
+
+def _tally(site: SiteResult) -> _Tally:
+    t = _Tally(pages=len(site.pages), errors=1 if site.error else 0)
+    for page in site.pages:
+        t.errors += 1 if page.error else 0
+        for f in page.findings:
+            t.passed += f.outcome is Outcome.PASS
+            t.failed += f.outcome is Outcome.FAIL
+            t.review += f.outcome is Outcome.REVIEW
+            t.errors += f.outcome is Outcome.ERROR
+    return t
+
+
+def _counts_table(run: RunResult) -> Table:
+    table = Table(title="检查结果汇总", title_justify="left")
+    table.add_column("网站", overflow="fold")
+    for name in ("页面", "通过", "不通过", "复核", "错误"):
+        table.add_column(name, justify="right", no_wrap=True)
+    total = _Tally()
+    for site in run.sites:
+        t = _tally(site)
+        for key in ("pages", "passed", "failed", "review", "errors"):
+            setattr(total, key, getattr(total, key) + getattr(t, key))
+        table.add_row(Text(site.site.label), *_count_cells(t))
+    if len(run.sites) > 1:
+        table.add_section()
+        table.add_row(Text("合计", style="bold"), *_count_cells(total))
+    return table
+
+
+def _count_cells(t: _Tally) -> list[Text]:
+    return [
+        Text(str(t.pages)),
+        Text(str(t.passed), style="green" if t.passed else ""),
+        Text(str(t.failed), style="bold red" if t.failed else ""),
+        Text(str(t.review), style="yellow" if t.review else ""),
+        Text(str(t.errors), style="magenta" if t.errors else ""),
+    ]
+
+
+def _problems(site: SiteResult) -> list[_Problem]:
+    found = []
+    if site.error:
+        found.append(_Problem("site", Outcome.ERROR, site.site.url, site.error, ""))
+    for page in site.pages:
+        if page.error:
+            found.append(_Problem("page-load", Outcome.ERROR, page.url, page.error, ""))
+        for f in page.findings:
+            if f.outcome in _OUTCOME_STYLE:
+                found.append(_Problem(f.check, f.outcome, page.url, f.message, f.evidence))
+    return found
+
+
+def _problems_table(problems: list[_Problem]) -> Table:
+    table = Table(title="问题清单", title_justify="left")
+    table.add_column("检查项", no_wrap=True)
+    table.add_column("结果", no_wrap=True)
+    table.add_column("页面", no_wrap=True, max_width=42)
+    table.add_column("说明", ratio=1)
+    table.add_column("证据", overflow="fold")
+    for p in problems:
+        label, style = _OUTCOME_STYLE[p.outcome]
+        table.add_row(
+            Text(p.check, style="bold"),
+            Text(label, style=style),
+            Text(short_url(p.page)),
+            Text(_truncate(p.message, 80)),
+            Text(p.evidence or "—", style="dim" if not p.evidence else ""),
+        )
+    return table
+
+
+def short_url(url: str, limit: int = 40) -> str:
+    """The URL without scheme, middle-elided to ``limit`` characters."""
+    text = url.split("://", 1)[-1]
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return text[:head] + "…" + text[-(limit - head - 1) :]
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Progress:
+    """Live page progress whose total grows as the crawler discovers pages.
+
+    On a console that is not a terminal (CI logs, pipes, tests) it draws nothing but still counts,
+    so callers never need to check.
+    """
+
+    def __init__(self, console: Console, description: str = "检查页面") -> None:
+        self.console = console
+        self.description = description
+        self.total = 0
+        self.completed = 0
+        self._lock = threading.Lock()
+        self._progress: RichProgress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> Progress:
+        if self.console.is_terminal and not self.console.is_dumb_terminal:
+            self._progress = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[label]}", markup=False),
+                console=self.console,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.description, total=self.total, label="")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+        self._progress = self._task = None
+
+    def start(self, total: int) -> None:
+        """Set the number of pages known so far."""
+        with self._lock:
+            self.total = total
+            self._update(total=total)
+
+    def add_total(self, n: int) -> None:
+        """The crawler found ``n`` more pages."""
+        with self._lock:
+            self.total += n
+            self._update(total=self.total)
+
+    def advance(self, label: str) -> None:
+        """One page done; ``label`` (e.g. its URL) is shown beside the bar."""
+        with self._lock:
+            self.completed += 1
+            self._update(advance=1, label=_truncate(label, 60))
+
+    def _update(
+        self, *, total: float | None = None, advance: float | None = None, label: str = ""
+    ) -> None:
+        if self._progress is not None and self._task is not None:
+            fields = {"label": label} if label else {}
+            self._progress.update(self._task, total=total, advance=advance, **fields)

@@ -1,0 +1,145 @@
+"""Read a supervisor's sites list (CSV or XLSX) with the national reporting system's columns.
+
+Columns: 网站名称, 网站标识码, 首页网址, 主办单位, 地区 (English aliases accepted; extra columns are
+kept). A bad row is reported by its row number and skipped; the other sites still run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from auditor.model import SiteSpec
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "url": ("首页网址", "网址", "网站地址", "首页地址", "url", "URL", "home_url"),
+    "name": ("网站名称", "name", "site_name"),
+    "code": ("网站标识码", "标识码", "code", "site_code"),
+    "sponsor": ("主办单位", "sponsor"),
+    "region": ("地区", "所属地区", "地区/部门", "region"),
+}
+
+
+class SitesFileError(ValueError):
+    """The file as a whole cannot be used (missing, unreadable, no URL column)."""
+
+
+@dataclass
+class SitesList:
+    sites: list[SiteSpec] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one message per bad row
+
+
+def normalize_url(raw: str) -> str:
+    """Add ``http://`` when the scheme is missing (lists often hold bare host names)."""
+    url = raw.strip()
+    if url and "://" not in url:
+        url = "http://" + url
+    return url
+
+
+def validate_url(url: str) -> str | None:
+    """Why ``url`` cannot be audited, or None when it can."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"网址无法解析：{exc}"
+    if parts.scheme not in ("http", "https"):
+        return f"网址须以 http:// 或 https:// 开头：{url!r}"
+    if (
+        not parts.hostname
+        or " " in url
+        or ("." not in parts.hostname and parts.hostname != "localhost")
+    ):
+        return f"网址缺少有效的主机名：{url!r}"
+    return None
+
+
+def read_sites(path: Path) -> SitesList:
+    if not path.exists():
+        raise SitesFileError(f"网站清单文件不存在：{path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt", ""):
+        rows = _csv_rows(path)
+    else:
+        raise SitesFileError(f"不支持的清单格式 {suffix}（支持 .csv 和 .xlsx）")
+    return parse_rows(rows, source=path.name)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SitesFileError(f"{path.name} 既不是 UTF-8 也不是 GBK 编码")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+    except Exception as exc:
+        raise SitesFileError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
+    if sheet is None:
+        raise SitesFileError(f"{path.name} 没有工作表")
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
+    """Rows → sites; the header row names the columns."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise SitesFileError(f"{source} 是空的")
+    header = [h.strip() for h in rows[0]]
+    index: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for i, h in enumerate(header):
+            if h in aliases:
+                index[key] = i
+                break
+    if "url" not in index:
+        raise SitesFileError(
+            f"{source} 缺少“首页网址”列（表头为：{'、'.join(header)}；应含 网站名称、网站标识码、首页网址、主办单位、地区）"
+        )
+    known = set(index.values())
+    result = SitesList()
+    seen: set[str] = set()
+    for n, row in enumerate(rows[1:], start=2):
+        cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
+
+        def get(key: str, cells: list[str] = cells) -> str:
+            return cells[index[key]] if key in index else ""
+
+        url = normalize_url(get("url"))
+        why = "首页网址为空" if not url else validate_url(url)
+        if why:
+            result.errors.append(f"{source} 第{n}行：{why}，已跳过")
+            continue
+        if url in seen:
+            result.errors.append(f"{source} 第{n}行：首页网址 {url} 与前面的行重复，已跳过")
+            continue
+        seen.add(url)
+        extra = {header[i]: c for i, c in enumerate(cells[: len(header)]) if i not in known and c}
+        result.sites.append(
+            SiteSpec(
+                url=url,
+                name=get("name"),
+                code=get("code"),
+                sponsor=get("sponsor"),
+                region=get("region"),
+                extra=extra,
+                row=n,
+            )
+        )
+    return result

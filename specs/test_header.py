@@ -1,0 +1,10 @@
+"""头部标识区 (standards.md §1.3)."""
+
+import pytest
+
+from auditor.pytest_plugin import assert_check
+
+
+@pytest.mark.parametrize("check_id", ["header-site-name"])
+def test_header(audited_page, check_id, record_property):
+    assert_check(audited_page, check_id, record_property)

@@ -1,0 +1,10 @@
+"""网页标签 (standards.md §2, §7.2)."""
+
+import pytest
+
+from auditor.pytest_plugin import assert_check
+
+
+@pytest.mark.parametrize("check_id", ["meta-tags", "meta-format", "meta-consistency"])
+def test_meta(audited_page, check_id, record_property):
+    assert_check(audited_page, check_id, record_property)
