@@ -11,6 +11,13 @@
   const de = document.documentElement, body = document.body || de;
   const docW = Math.max(de.scrollWidth, body.scrollWidth, de.clientWidth);
   const docH = Math.max(de.scrollHeight, body.scrollHeight, de.clientHeight);
+  // Where the content ends (short pages do not fill the viewport): footers sit near this line.
+  let contentBottom = 0;
+  for (const c of Array.from(body.children)) {
+    const r = c.getBoundingClientRect();
+    if (r.height > 0) contentBottom = Math.max(contentBottom, r.bottom + scrollY);
+  }
+  const FOOT_LINE = (contentBottom || docH) * 0.35;
 
   const clean = (s, n) => (s || "").replace(/[\u00a0\u3000\s]+/g, " ").trim().slice(0, n || 400);
   const rectOf = (el) => {
@@ -63,7 +70,7 @@
   );
   footEls = topLevel(footEls).filter((el) => {
     const r = rectOf(el);
-    return r && r.y + r.height > docH * 0.35;
+    return r && r.y + r.height > FOOT_LINE;
   });
   if (!footEls.length) {
     // No footer-named container: climb from the strongest footer words to a compact block.
@@ -81,7 +88,7 @@
         el = el.parentElement;
       }
       const r = rectOf(el);
-      if (r && r.y + r.height > docH * 0.35) found.push(el);
+      if (r && r.y + r.height > FOOT_LINE) found.push(el);
     }
     footEls = topLevel(Array.from(new Set(found)));
   }

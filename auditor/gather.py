@@ -23,24 +23,56 @@ from playwright.async_api import Error as PlaywrightError
 
 from auditor.artifacts import Artifacts
 
-# Installed before any page script: remembers when the DOM last changed, so settling can stop as
-# soon as the page has been quiet for a moment instead of always waiting for network idle.
-_MUTATION_CLOCK = """
+# Installed before any page script: remembers when the DOM last changed and counts pending work that
+# is about to change it (short timers, XHR, fetch), so settling stops as soon as the page is quiet
+# instead of always waiting for network idle. Vendor footers arrive by all three routes.
+_SETTLE_PROBE = """
 (() => {
-  window.__auditorLastMutation = performance.now();
-  const mark = () => { window.__auditorLastMutation = performance.now(); };
-  new MutationObserver(mark).observe(document, {subtree: true, childList: true, characterData: true});
+  const w = window;
+  if (w.__auditorSetTimeout) return;
+  w.__auditorLastMutation = performance.now();
+  w.__auditorPending = 0;
+  const st = w.setTimeout, ct = w.clearTimeout;
+  w.__auditorSetTimeout = st.bind(w);
+  const open = new Map();
+  const settle = (id) => { if (open.delete(id)) w.__auditorPending--; };
+  new MutationObserver(() => { w.__auditorLastMutation = performance.now(); })
+    .observe(document, {subtree: true, childList: true, characterData: true});
+  w.setTimeout = function (fn, ms, ...rest) {
+    if ((Number(ms) || 0) > 1000) return st.call(w, fn, ms, ...rest);
+    const run = typeof fn === "function" ? fn : () => (0, eval)(String(fn));
+    let id;
+    id = st.call(w, function () { settle(id); return run.apply(this, rest); }, ms);
+    open.set(id, true);
+    w.__auditorPending++;
+    return id;
+  };
+  w.clearTimeout = function (id) { settle(id); return ct.call(w, id); };
+  if (w.fetch) {
+    const f = w.fetch;
+    w.fetch = function (...a) {
+      w.__auditorPending++;
+      return f.apply(this, a).finally(() => { w.__auditorPending--; });
+    };
+  }
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...a) {
+    w.__auditorPending++;
+    this.addEventListener("loadend", () => { w.__auditorPending--; }, {once: true});
+    return send.apply(this, a);
+  };
 })();
 """
 
 _SETTLE = """
 ([quietMs, maxMs]) => new Promise((resolve) => {
   const start = performance.now();
+  const later = window.__auditorSetTimeout || setTimeout;
   const tick = () => {
     const now = performance.now();
-    const last = window.__auditorLastMutation || 0;
-    if (now - last >= quietMs || now - start >= maxMs) resolve(now - start);
-    else setTimeout(tick, Math.min(50, quietMs));
+    const quiet = now - (window.__auditorLastMutation || 0) >= quietMs;
+    if ((quiet && !(window.__auditorPending > 0)) || now - start >= maxMs) resolve(now - start);
+    else later(tick, Math.min(50, quietMs));
   };
   tick();
 })
@@ -72,7 +104,7 @@ async def new_context(browser: Any, settings: RenderSettings) -> BrowserContext:
         ignore_https_errors=True,  # an expired certificate is a finding, not a reason to see nothing
         accept_downloads=False,
     )
-    await ctx.add_init_script(_MUTATION_CLOCK)
+    await ctx.add_init_script(_SETTLE_PROBE)
     return ctx
 
 

@@ -20,6 +20,7 @@ import pytest
 from auditor.model import Outcome, PageResult, RunResult, SiteResult, SiteSpec
 
 _RUN_KEY = pytest.StashKey[RunResult]()
+_SITES_KEY = pytest.StashKey[list[SiteSpec]]()
 NO_SITE = "未指定要检查的网站：请加 --site URL 或 --sites-file 清单"
 
 
@@ -31,7 +32,7 @@ class AuditedPage:
     page: PageResult
     evidence_root: Path
 
-    def findings(self, check_id: str) -> list:  # noqa: ANN201 - list[Finding]
+    def findings(self, check_id: str) -> list:
         return [f for f in self.page.findings if f.check == check_id]
 
 
@@ -39,9 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("auditor", "政府网站检查 (auditor)")
     group.addoption("--site", action="append", default=[], help="要检查的网站首页网址（可重复）")
     group.addoption("--sites-file", default=None, help="网站清单 CSV/XLSX")
-    group.addoption(
-        "--evidence-dir", default="auditor-evidence", help="证据截图和结果的输出目录"
-    )
+    group.addoption("--evidence-dir", default="auditor-evidence", help="证据截图和结果的输出目录")
     group.addoption("--max-pages", type=int, default=10, help="每个网站最多检查的页面数")
     group.addoption("--auditor-browser", default=None, help="Chromium 可执行文件")
     group.addoption(
@@ -49,6 +48,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="浏览器只解析 localhost/127.0.0.1（测试用）",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate --site/--sites-file up front: bad input is a usage error, not a crash."""
+    from auditor.sites import SitesFileError
+
+    try:
+        config.stash[_SITES_KEY] = _sites(config)
+    except SitesFileError as exc:
+        raise pytest.UsageError(str(exc)) from exc
 
 
 def _sites(config: pytest.Config) -> list[SiteSpec]:
@@ -65,6 +74,8 @@ def _sites(config: pytest.Config) -> list[SiteSpec]:
     if path:
         listed = read_sites(Path(path))
         sites += listed.sites
+        for message in listed.errors:
+            config.issue_config_time_warning(pytest.PytestConfigWarning(message), stacklevel=2)
     return sites
 
 
@@ -72,7 +83,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
     """Audit the configured sites once per session (cached on the config)."""
     if _RUN_KEY in config.stash:
         return config.stash[_RUN_KEY]
-    sites = _sites(config)
+    sites = config.stash.get(_SITES_KEY, [])
     if not sites:
         return None
     from auditor.engine import AuditOptions, audit
@@ -122,7 +133,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
-def assert_check(audited_page: AuditedPage, check_id: str, record_property) -> None:  # noqa: ANN001
+def assert_check(audited_page: AuditedPage, check_id: str, record_property) -> None:
     """Fail with the findings (Chinese, with evidence) when ``check_id`` failed on the page."""
     findings = audited_page.findings(check_id)
     if not findings:

@@ -46,6 +46,9 @@ class _HTTPServer(ThreadingHTTPServer):
     # Handler threads are daemons and never joined: a /__never response must not hold up stop().
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog of 5 overflows when a browser opens a burst of connections
+    # for several pages at once; dropped SYNs then cost a 1 s retransmit each (benchmarks saw it).
+    request_queue_size = 128
 
     def __init__(self, root: Path, latency_ms: int, port: int, verbose: bool) -> None:
         self.root = root

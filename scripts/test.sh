@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up, lint, and run the whole test suite (browser tests run against 127.0.0.1 only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check auditor tests specs benchmarks
+.venv/bin/ruff format --check auditor tests specs benchmarks
+set +e
+.venv/bin/python -m pytest tests "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+  exit 1
+fi
+exit "$status"

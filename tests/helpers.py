@@ -1,0 +1,31 @@
+"""Helpers shared by the browser tests (importable as ``helpers``; pytest puts tests/ on the path)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from auditor.artifacts import Artifacts
+from auditor.engine import AuditOptions, Renderer
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("AUDITOR_SHARED", REPO.parent / "shared"))
+
+
+def render_all(urls: list[str], tmp: Path | None = None) -> list[Artifacts]:
+    """Render ``urls`` concurrently in one browser, exactly as the engine does."""
+
+    async def go() -> list[Artifacts]:
+        renderer = Renderer(AuditOptions(out_dir=tmp or Path("."), test_mode=True))
+        async with renderer.running():
+            return list(
+                await asyncio.gather(
+                    *(
+                        renderer.render(u, (tmp / f"{i}.png") if tmp else None)
+                        for i, u in enumerate(urls)
+                    )
+                )
+            )
+
+    return asyncio.run(go())

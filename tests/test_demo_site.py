@@ -1,0 +1,70 @@
+"""The bundled demo site audited end to end: every page's declared findings, and nothing else.
+
+Like axe-core's integration fixtures, each demo page lists in ``expected.json`` the check ids that
+must fail or need review there; a missing or an unexpected finding fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from auditor.demo.server import DemoServer
+from auditor.engine import AuditOptions, audit
+from auditor.model import Outcome, RunResult, SiteSpec
+
+EXPECTED = json.loads(
+    resources.files("auditor.demo").joinpath("site/expected.json").read_text(encoding="utf-8")
+)
+PAGES = sorted(k for k in EXPECTED if k.endswith(".html"))
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    out = tmp_path_factory.mktemp("demo-run")
+    with DemoServer() as server:
+        site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001")
+        options = AuditOptions(out_dir=out, max_pages=len(PAGES) + 5, test_mode=True)
+        return asyncio.run(audit([site], options))
+
+
+def _page_key(url: str) -> str:
+    path = urlsplit(url).path.lstrip("/")
+    return path or "index.html"
+
+
+def test_crawl_reaches_every_demo_page(demo_run: RunResult) -> None:
+    audited = {_page_key(p.url) for p in demo_run.sites[0].pages}
+    assert audited == set(PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_exactly_its_declared_findings(demo_run: RunResult, path: str) -> None:
+    page = next(p for p in demo_run.sites[0].pages if _page_key(p.url) == path)
+    found = sorted({f.check for f in page.findings if f.is_problem})
+    assert page.page_type == EXPECTED[path]["page_type"]
+    assert found == sorted(EXPECTED[path]["expected"])
+    errors = [f for f in page.findings if f.outcome is Outcome.ERROR]
+    assert errors == []
+
+
+def test_every_problem_has_an_evidence_png(demo_run: RunResult, tmp_path: Path) -> None:
+    problems = [f for s in demo_run.sites for p in s.pages for f in p.problems]
+    assert problems, "the demo site has seeded defects"
+    for f in problems:
+        assert f.evidence.endswith(".png"), f
+    first = demo_run.sites[0].pages[0]
+    assert first.screenshot.endswith(".png")
+
+
+def test_found_elements_are_pointed_at(demo_run: RunResult) -> None:
+    by_check = {f.check: f for s in demo_run.sites for p in s.pages for f in p.problems}
+    police = by_check["footer-police-record"]
+    assert police.selector and police.rect and "公安备" in police.snippet
+    missing_icp = by_check["footer-icp"]
+    assert missing_icp.rect is None and missing_icp.region == "footer"
