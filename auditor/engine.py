@@ -8,6 +8,7 @@ requests at a time. Each page is rendered exactly once; every check runs on its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from playwright.async_api import APIRequestContext, BrowserContext, async_playwright
+from playwright.async_api import APIRequestContext, Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from auditor import __version__
@@ -30,7 +31,7 @@ from auditor.classify import TypeRules, classify
 from auditor.crawl import normalize, plan
 from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract import sitemap_link
-from auditor.gather import RenderSettings, new_context, render
+from auditor.gather import RenderSettings, new_tab, render
 from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
 
 
@@ -66,12 +67,13 @@ class AuditOptions:
 
 
 class Renderer:
-    """One browser and a pool of contexts; ``render`` is safe to call concurrently."""
+    """One browser and a pool of reusable tabs; ``render`` is safe to call concurrently."""
 
     def __init__(self, options: AuditOptions) -> None:
         self.options = options
         self.size = options.concurrency or default_concurrency()
-        self._pool: asyncio.Queue[BrowserContext] = asyncio.Queue()
+        self._pool: asyncio.Queue[Page] = asyncio.Queue()
+        self._browser: Browser | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._probes: dict[str, asyncio.Task[int | str]] = {}
         self._request: APIRequestContext | None = None
@@ -82,10 +84,11 @@ class Renderer:
         async with async_playwright() as pw:
             browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
             self.browser_version = browser.version
+            self._browser = browser
             self._request = await pw.request.new_context(ignore_https_errors=True)
             try:
                 for _ in range(self.size):
-                    self._pool.put_nowait(await new_context(browser, self.options.settings))
+                    self._pool.put_nowait(await new_tab(browser, self.options.settings))
                 yield self
             finally:
                 await self._request.dispose()
@@ -95,11 +98,16 @@ class Renderer:
         host = urlsplit(url).netloc
         polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
         async with polite:
-            ctx = await self._pool.get()
+            tab = await self._pool.get()
             try:
-                return await render(ctx, url, screenshot, self.options.settings)
+                if tab.is_closed():  # the renderer process crashed on an earlier page
+                    assert self._browser is not None
+                    with contextlib.suppress(PlaywrightError):
+                        await tab.context.close()
+                    tab = await new_tab(self._browser, self.options.settings)
+                return await render(tab, url, screenshot, self.options.settings)
             finally:
-                self._pool.put_nowait(ctx)
+                self._pool.put_nowait(tab)
 
     def probe(self, url: str) -> asyncio.Task[int | str]:
         """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
@@ -212,9 +220,16 @@ async def _audit_page(
     if link and link.href.startswith(("http://", "https://")):
         art.probes[link.href] = await renderer.probe(link.href)
     art.page_type = classify(art, is_home=is_home, rules=renderer.options.rules)
-    art.save(site_dir / f"p{index:02d}.artifacts.json")
-    page = check_page(art, site, site_dir, index, renderer.options.out_dir)
+    # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
+    page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
     return art, page
+
+
+def _check_and_save(
+    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, options: AuditOptions
+) -> PageResult:
+    art.save(site_dir / f"p{index:02d}.artifacts.json")
+    return check_page(art, site, site_dir, index, options.out_dir)
 
 
 def check_page(

@@ -104,7 +104,7 @@ def _font(size: int = FONT_SIZE) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(cjk_font_path()), size)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)  # several pages may be checked at once, in threads
 def _load(path: str, mtime_ns: int, size: int) -> Image.Image:
     """Decode a screenshot once for all the findings of its page (they come in sequence)."""
     with Image.open(path) as im:

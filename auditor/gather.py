@@ -9,7 +9,6 @@ the checks that need it report ``error``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
 
 from auditor.artifacts import Artifacts
 
@@ -83,7 +82,7 @@ _SETTLE = """
 class RenderSettings:
     timeout_ms: int = 15_000  # 国办秘函〔2019〕19号: 15 秒仍打不开 counts as unreachable
     settle_max_ms: int = 3_000
-    quiet_ms: int = 150
+    quiet_ms: int = 100
     screenshot_max_height: int = 16_000
     viewport: tuple[int, int] = (1366, 768)
 
@@ -93,33 +92,44 @@ def _gather_script() -> str:
     return resources.files("auditor").joinpath("gather.js").read_text(encoding="utf-8")
 
 
-async def new_context(browser: Any, settings: RenderSettings) -> BrowserContext:
-    """A desktop zh-CN context in Asia/Shanghai, as a visitor from the province would see it."""
+async def new_tab(browser: Any, settings: RenderSettings) -> Page:
+    """A desktop zh-CN tab in Asia/Shanghai, as a visitor from the province would see it.
+
+    Each tab has its own context and is reused page after page: opening and closing a tab costs
+    about as much as rendering a simple page.
+    """
     w, h = settings.viewport
     ctx = await browser.new_context(
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
         viewport={"width": w, "height": h},
         device_scale_factor=1,
-        ignore_https_errors=True,  # an expired certificate is a finding, not a reason to see nothing
+        ignore_https_errors=True,  # an expired certificate is a finding, not a reason to look away
         accept_downloads=False,
     )
     await ctx.add_init_script(_SETTLE_PROBE)
-    return ctx
+    return await ctx.new_page()
 
 
 async def render(
-    ctx: BrowserContext, url: str, screenshot: Path | None, settings: RenderSettings
+    page: Page, url: str, screenshot: Path | None, settings: RenderSettings
 ) -> Artifacts:
-    """Render ``url`` in a fresh tab of ``ctx``; never raises for page problems."""
+    """Render ``url`` in ``page``; never raises for page problems."""
     art = Artifacts(url=url, gathered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
     art.viewport = settings.viewport
-    if ctx.browser:
-        art.browser_version = ctx.browser.version
-    page = await ctx.new_page()
+    browser = page.context.browser
+    art.browser_version = browser.version if browser else ""
     console: list[str] = []
-    page.on("console", lambda m: console.append(m.text[:500]) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(f"pageerror: {str(e)[:500]}"))
+
+    def on_console(m: Any) -> None:
+        if m.type == "error":
+            console.append(m.text[:500])
+
+    def on_error(e: Any) -> None:
+        console.append(f"pageerror: {str(e)[:500]}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
     try:
         await _navigate(page, url, art, settings)
         if art.load_error and not art.final_url:
@@ -132,8 +142,8 @@ async def render(
         return art
     finally:
         art.console_errors = console[:100]
-        with contextlib.suppress(PlaywrightError):
-            await page.close()
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_error)
 
 
 async def _navigate(page: Page, url: str, art: Artifacts, settings: RenderSettings) -> None:

@@ -1,0 +1,78 @@
+"""The check list is pinned: ids, naming, roles and rule citations (STYLE.md §2)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+
+import pytest
+
+from auditor.checks import ALL_CHECKS, CHECKS_BY_ID
+from auditor.model import Role
+
+EXPECTED_IDS = {
+    "page-availability",
+    "domain-name",
+    "header-site-name",
+    "footer-conac",
+    "footer-site-code",
+    "footer-sponsor",
+    "footer-contact",
+    "footer-icp",
+    "footer-police-record",
+    "footer-sitemap",
+    "footer-error-report",
+    "meta-tags",
+    "meta-format",
+    "meta-consistency",
+}
+KEBAB = re.compile(r"^[a-z]+(-[a-z]+)*$")
+
+
+def roles_file():
+    text = resources.files("auditor.data").joinpath("roles.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["checks"]
+
+
+IDS = [c.id for c in ALL_CHECKS]
+
+
+def test_check_ids_are_exactly_the_fourteen():
+    assert set(IDS) == EXPECTED_IDS
+    assert len(IDS) == 14
+
+
+def test_check_ids_are_unique():
+    assert len(IDS) == len(set(IDS))
+    assert set(CHECKS_BY_ID) == set(IDS)
+
+
+@pytest.mark.parametrize("check_id", IDS)
+def test_check_id_is_a_kebab_case_noun(check_id):
+    assert KEBAB.match(check_id)
+    assert not check_id.startswith("no-")
+
+
+@pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
+def test_every_check_has_a_role_with_a_source(chk):
+    entry = roles_file()[chk.id]
+    assert Role(entry["role"]) is chk.role
+    assert entry["source"].strip()
+
+
+def test_roles_file_lists_no_unknown_check():
+    assert set(roles_file()) == set(IDS)
+
+
+@pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
+def test_every_check_cites_its_rule(chk):
+    assert chk.rule.strip()
+    assert "standards.md §" in chk.rule
+
+
+@pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
+def test_every_check_has_an_indicator_and_a_title(chk):
+    assert chk.indicator.strip()
+    assert chk.fn.__doc__ and chk.fn.__doc__.strip()
+    assert chk.title != chk.id
