@@ -24,17 +24,21 @@ PROVINCE_CODES = frozenset(
 )
 
 _SPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u3000]+")
-SITE_CODE_RE = re.compile(
-    r"(?:政府)?(?:网站)?标识码\s*[：:]?\s*((?:bm|BM)\s*\d[\d\s]{7,9}|\d[\d\s]{8,13}\d)"
+_CODE_LABEL = r"(?:政府)?(?:网站)?标识码\s*[：:]?\s*"
+SITE_CODE_RE = re.compile(_CODE_LABEL + r"((?:bm|BM)\d{8}|\d{10})(?!\d)")
+# Digits split by spaces or a 12-digit typo: kept as found, so the format check can report it.
+SITE_CODE_LOOSE_RE = re.compile(
+    _CODE_LABEL + r"((?:bm|BM)\s*\d[\d\s]{7,9}|\d(?:\s?\d){8,11})(?!\d)"
 )
 ICP_RE = re.compile(
     rf"([{PROVINCE_ABBR}])\s*ICP\s*(备|证)\s*[：:]?\s*(\d{{6,10}})\s*(号)?(?:\s*[-－—]\s*(\d{{1,3}}))?"
 )
+# Legacy city forms such as 郑公备 (standards.md §1.4.4) have no province abbreviation.
 POLICE_RE = re.compile(
-    rf"([{PROVINCE_ABBR}])\s*(公网安备|公安备|公备|网安备)\s*[号：:]?\s*(\d{{6,16}})\s*(号)?"
+    r"([\u4e00-\u9fff])\s*(公网安备|公安备|公备|网安备)\s*[号：:]?\s*(\d{6,16})\s*(号)?"
 )
 POLICE_LINK_RE = re.compile(r"beian\.(?:mps\.)?gov\.cn/.*recordcode=(\d+)")
-SPONSOR_RE = re.compile(r"主办(?:单位)?\s*[：:]\s*(.+)")
+SPONSOR_RE = re.compile(r"(?:^|[\s|｜]|网站)主办(?:单位)?\s*[：:]?\s*(\S.*)")
 SPONSOR_SUFFIX_RE = re.compile(r"([^\s：:|｜,，;；]{4,40})\s*主办")
 _SPONSOR_STOP = re.compile(
     r"\s{2,}|\s*[|｜;；]|\s+(?=\S+[：:])|承办|协办|技术支持|运维|版权|地址|电话|联系|"
@@ -95,7 +99,7 @@ def _first(art: Artifacts, pattern: re.Pattern[str]) -> re.Match[str] | None:
 
 def site_code(art: Artifacts) -> Found | None:
     """网站标识码 as shown in the footer (10 digits or bm+8; malformed values kept as found)."""
-    m = _first(art, SITE_CODE_RE)
+    m = _first(art, SITE_CODE_RE) or _first(art, SITE_CODE_LOOSE_RE)
     if not m:
         return None
     value = (
@@ -153,7 +157,7 @@ def police_record(art: Artifacts) -> Found | None:
             "mark": mark,
             "digits": digits,
             "has_hao": bool(hao),
-            "standard": mark == "公网安备" and len(digits) == 14,
+            "standard": abbr in PROVINCE_ABBR and mark == "公网安备" and len(digits) == 14,
             "link_codes": codes,
         },
     )

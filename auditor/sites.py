@@ -98,10 +98,10 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
 
 def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
     """Rows → sites; the header row names the columns."""
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise SitesFileError(f"{source} 是空的")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in numbered[0][1]]
     index: dict[str, int] = {}
     for key, aliases in COLUMNS.items():
         for i, h in enumerate(header):
@@ -115,7 +115,7 @@ def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
     known = set(index.values())
     result = SitesList()
     seen: set[str] = set()
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in numbered[1:]:
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
 
         def get(key: str, cells: list[str] = cells) -> str:

@@ -331,11 +331,6 @@ def test_police_record_nonstandard_form_fails():
     assert_at_line(finding, lines, "公安备")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: extract.POLICE_RE misses the legacy city form '郑公备：…', so the check says "
-    "'未找到' instead of '非标准格式'",
-)
 def test_police_record_legacy_city_form_is_reported_as_nonstandard():
     lines = [*without(JIANGSU_LINES, "公网安备"), "郑公备：41010029000130"]
     finding = only(run_check(footer_police_record, jiangsu(lines), SITE))

@@ -96,11 +96,6 @@ def test_government_domain_passes(url):
     assert only(run_check(domain_name, at(url), SiteSpec(url=url))).outcome is Outcome.PASS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: www.gov.cn (中央人民政府门户网站, standards.md §1.2) matches neither "
-    "PORTAL_HOST nor DEPARTMENT_HOST, so it gets review '层级不规范'",
-)
 def test_central_government_portal_domain_passes():
     url = "https://www.gov.cn/"
     assert only(run_check(domain_name, at(url), SiteSpec(url=url))).outcome is Outcome.PASS

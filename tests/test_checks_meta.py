@@ -171,22 +171,12 @@ def test_meta_format_pubdate_just_before_gathering_time_passes():
     assert only(run_check(meta_format, page, SITE)).outcome is Outcome.PASS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: meta._gathered drops gathered_at's UTC offset instead of converting to "
-    "Beijing time, so a machine in UTC sees past PubDates as future",
-)
 def test_meta_format_pubdate_is_compared_in_beijing_time():
     page = article(PubDate="2024-10-14 10:17")
     page.gathered_at = "2024-10-14T02:30:00+00:00"  # = 10:30 in Beijing
     assert only(run_check(meta_format, page, SITE)).outcome is Outcome.PASS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PUBDATE_LENIENT accepts day 30 in February and strptime then raises, "
-    "so the check reports error instead of a format failure",
-)
 def test_meta_format_impossible_calendar_date_fails():
     finding = only(run_check(meta_format, article(PubDate="2024-02-30 10:00"), SITE))
     assert finding.outcome is Outcome.FAIL

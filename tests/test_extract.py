@@ -80,11 +80,6 @@ def test_site_code_validity_follows_province_prefix_or_bm(code, valid):
     assert extract.is_valid_site_code(code) is valid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: SITE_CODE_RE lets spaces join the next number on the line onto the code "
-    "('1200000052 022-…' → '1200000052022')",
-)
 def test_site_code_followed_by_another_number_keeps_only_the_code():
     found = extract.site_code(footer_page(["网站标识码：1200000052 022-24538244"]))
     assert found is not None
@@ -173,11 +168,6 @@ def test_legacy_gongan_bei_form_is_not_standard():
     assert found.data["standard"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POLICE_RE requires a province abbreviation, so the legacy city form "
-    "'郑公备：…' (standards.md §1.4.4) is not found at all",
-)
 def test_legacy_city_gongbei_form_is_found_and_not_standard():
     found = extract.police_record(footer_page(["郑公备：41010029000130"]))
     assert found is not None
@@ -233,11 +223,6 @@ def test_chengban_unit_is_not_taken_as_sponsor():
     assert extract.sponsor(footer_page(["承办单位：天津市人民政府政务服务办公室"])) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: SPONSOR_RE requires a colon; standards.md §7.1 F8 allows "
-    "'(主办单位|主办)\\s*[：:]?\\s*\\S+'",
-)
 def test_sponsor_without_colon_is_read():
     found = extract.sponsor(footer_page(["主办单位 上海市人民政府办公厅"]))
     assert found is not None

@@ -100,11 +100,6 @@ def test_empty_list_raises():
         parse_rows([["", ""], []])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_rows drops blank rows before numbering, so rows after a blank line "
-    "are reported one row too early",
-)
 def test_row_numbers_count_blank_lines():
     result = parse_rows([HEADER, ["", "", "", "", "", ""], ["坏网址", "", "ht!tp://bad url"]])
     assert len(result.errors) == 1

@@ -11,7 +11,7 @@ from auditor.checks.base import NotApplicable, Problem, check, problem
 from auditor.model import PageType, Severity, SiteSpec
 
 GOV_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+gov\.cn$")
-PORTAL_HOST = re.compile(r"^www\.[a-z0-9-]+\.gov\.cn$")
+PORTAL_HOST = re.compile(r"^www\.(?:[a-z0-9-]+\.)?gov\.cn$")  # www.gov.cn is the central portal
 DEPARTMENT_HOST = re.compile(r"^[a-z0-9-]+\.[a-z0-9-]+\.gov\.cn$")
 CHINESE_GOV_TLDS = (".政务", ".xn--zfr164b")
 

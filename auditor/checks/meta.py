@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
@@ -170,7 +170,10 @@ def _pubdate_problems(pub: str, page: Artifacts) -> list[Problem]:
                 f"PubDate“{value}”格式错误（应为 YYYY-MM-DD HH:MM）", region=META_ONLY, found=value
             )
         ]
-    when = datetime.strptime(value[:16], "%Y-%m-%d %H:%M")
+    try:
+        when = datetime.strptime(value[:16], "%Y-%m-%d %H:%M")
+    except ValueError:
+        return [problem(f"PubDate“{value}”不是有效日期", region=META_ONLY, found=value)]
     now = _gathered(page)
     if now and when > now:
         return [
@@ -183,11 +186,18 @@ def _pubdate_problems(pub: str, page: Artifacts) -> list[Problem]:
     return []
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
 def _gathered(page: Artifacts) -> datetime | None:
+    """When the page was rendered, on Beijing time (PubDate is written in Beijing time)."""
     try:
-        return datetime.fromisoformat(page.gathered_at).replace(tzinfo=None)
+        when = datetime.fromisoformat(page.gathered_at)
     except ValueError:
         return None
+    if when.tzinfo:
+        when = when.astimezone(BEIJING)
+    return when.replace(tzinfo=None)
 
 
 @check(
