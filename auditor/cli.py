@@ -88,8 +88,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    console = Console(stderr=False, highlight=False)
-    err = Console(stderr=True, highlight=False)
+    # Piped output (CI logs) gets a wide table instead of rich's 80-column default.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "audit":

@@ -76,3 +76,17 @@ def test_every_check_has_an_indicator_and_a_title(chk):
     assert chk.indicator.strip()
     assert chk.fn.__doc__ and chk.fn.__doc__.strip()
     assert chk.title != chk.id
+
+
+def test_public_surface_is_pinned() -> None:
+    import auditor
+
+    assert sorted(auditor.__all__) == sorted(
+        [
+            "ALL_CHECKS", "CHECKS_BY_ID", "Artifacts", "AuditOptions", "Check", "Finding",
+            "Outcome", "PageResult", "PageType", "Rect", "Role", "RunResult", "Severity",
+            "SiteResult", "SiteSpec", "__version__", "audit",
+        ]
+    )  # fmt: skip
+    for name in auditor.__all__:
+        assert hasattr(auditor, name), name
