@@ -7,10 +7,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from auditor.artifacts import Artifacts  # noqa: E402
-from auditor.checks import ALL_CHECKS, CHECKS_BY_ID, Check  # noqa: E402
-from auditor.engine import AuditOptions, audit  # noqa: E402
-from auditor.model import (  # noqa: E402
+from auditor.artifacts import Artifacts
+from auditor.checks import ALL_CHECKS, CHECKS_BY_ID, Check
+from auditor.engine import AuditOptions, audit
+from auditor.model import (
     Finding,
     Outcome,
     PageResult,
