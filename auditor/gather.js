@@ -207,10 +207,10 @@
   });
 
   // -- title-like headings and 发布时间/来源 lines ---------------------------------------------
-  const headings = topLevel(
-    Array.from(document.querySelectorAll("h1, h2, [class*=title], [id*=title], [class*=Title]"))
-      .filter((el) => visible(el) && !regionOf(el) && (el.innerText || "").trim().length >= 4)
-  ).slice(0, 40).map((el) => block(el));
+  // All candidates, nested ones too: a "title" wrapper often holds the h1 plus the date line.
+  const headings = Array.from(document.querySelectorAll("h1, h2, h3, [class*=title], [id*=title], [class*=Title]"))
+    .filter((el) => visible(el) && !regionOf(el) && (el.innerText || "").trim().length >= 4 && el.innerText.length < 400)
+    .slice(0, 60).map((el) => block(el));
   // Start from the text nodes that carry the words, not from every element (innerText is costly).
   const info = [];
   const infoWalker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);

@@ -318,19 +318,34 @@ def test_meta_consistency_title_nearly_equal_to_heading_passes():
 
 def test_meta_consistency_title_below_ninety_percent_similar_fails():
     # same opening, other exhibition: about 87 % similar, under the 90 % bar
-    other = TextBlock(TITLE.replace("江苏省美术书法展", "全国美术作品展"), rect=Rect(0, 0, 9, 9))
+    text = TITLE.replace("江苏省美术书法展", "全国美术作品展")
+    other = TextBlock(text, rect=Rect(0, 0, 9, 9), snippet=f"<h1>{text}</h1>")
     finding = only(run_check(meta_consistency, visible_article(headings=[other]), SITE))
     assert finding.outcome is Outcome.FAIL
     assert finding.data["found"] == other.text
 
 
 def test_meta_consistency_title_differing_from_heading_fails_at_heading():
-    other = TextBlock("省政府召开常务会议", selector="h1.title", rect=Rect(200, 300, 900, 40))
+    other = TextBlock(
+        "省政府召开常务会议",
+        selector="h1.title",
+        rect=Rect(200, 300, 900, 40),
+        snippet='<h1 class="title">省政府召开常务会议</h1>',
+    )
     finding = only(run_check(meta_consistency, visible_article(headings=[other]), SITE))
     assert finding.outcome is Outcome.FAIL
     assert finding.data == {"expected": TITLE, "found": "省政府召开常务会议"}
     assert finding.rect == other.rect
     assert finding.selector == "h1.title"
+
+
+def test_meta_consistency_title_differing_from_a_non_heading_block_needs_review():
+    # A div.title may be a side box, not the article's title: only a person can tell.
+    other = TextBlock(
+        "相关文档：", selector="div.title", rect=Rect(0, 0, 9, 9), snippet='<div class="title">'
+    )
+    finding = only(run_check(meta_consistency, visible_article(headings=[other]), SITE))
+    assert finding.outcome is Outcome.REVIEW
 
 
 def test_meta_consistency_pubdate_differing_from_visible_date_fails_at_info_block():

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from auditor.artifacts import Artifacts
 from auditor.checks.base import Problem, check, problem
 from auditor.checks.names import core_name, names_agree
 from auditor.extract import header_names
 from auditor.model import Severity, SiteSpec
+
+# An organ's name as headers show it: 宜春市人民政府, 四川省中医药管理局, 中华人民共和国教育部.
+# A place (X省/市/县/区…) or the state must lead, so 个人中心 or 中国政府网 links do not count.
+ORGAN_NAME = re.compile(
+    r"(?:中华人民共和国|国家|[\u4e00-\u9fff]{1,12}?(?:自治区|特别行政区|省|市|县|区|州|盟|旗))"
+    r"[\u4e00-\u9fff（）()]{0,20}?(?:人民政府|委员会|管理局|办公厅|办公室|[局厅委部署院])"
+)
 
 
 @check(
@@ -18,7 +27,8 @@ from auditor.model import Severity, SiteSpec
 )
 def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """头部标识区须展示网站名称，并与 SiteName、<title> 及报送名称一致。"""
-    meta_name = (page.meta("SiteName") or "").strip()
+    tag = page.meta_any_case("SiteName")  # wrong case is meta-tags' business, not this check's
+    meta_name = tag.content.strip() if tag else ""
     expected = site.name or meta_name
     problems: list[Problem] = []
     if site.name and meta_name and not names_agree(site.name, meta_name):
@@ -44,12 +54,23 @@ def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:
     if expected and any(core_name(expected) in core_name(s) for s in shown):
         return problems
     logos = [i for i in page.images if i.region == "header" and i.visible and i.rect]
+    organ = next((m.group(0) for s in shown if (m := ORGAN_NAME.search(s))), "")
     if not expected:
         problems.append(
             problem(
                 "无法确定网站名称：未设置 SiteName 标签，网站清单也未提供名称",
                 region="header",
                 review=True,
+            )
+        )
+    elif organ:
+        problems.append(
+            problem(
+                f"头部显示的名称“{organ}”与网站名称“{expected}”不一致，请核对",
+                region="header",
+                review=True,
+                expected=expected,
+                found=organ,
             )
         )
     elif logos:

@@ -27,9 +27,14 @@ PUBDATE_STRICT = re.compile(
 PUBDATE_LENIENT = re.compile(
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 )
-VISIBLE_DATE = re.compile(
-    r"(?:发布时间|发布日期|发文日期|时间|日期)\s*[：:]\s*"
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：∶时]\s*(\d{2}))?"
+_DATE_VALUE = (
+    r"\s*[：:]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：∶时]\s*(\d{2}))?"
+)
+# 发布时间 wins over a bare 日期/时间 (which may be a 成文日期 in an info table).
+VISIBLE_DATES = (
+    re.compile(r"发布(?:时间|日期)" + _DATE_VALUE),
+    re.compile(r"(?<!成文)(?<!印发)(?:发文日期|时间|日期)" + _DATE_VALUE),
 )
 VISIBLE_SOURCE = re.compile(r"(?:信息)?来源\s*[：:]\s*([^\s|｜]+)")
 META_ONLY = "page"  # meta tags are invisible: evidence shows the top of the page
@@ -242,10 +247,16 @@ def _title_problems(page: Artifacts) -> list[Problem]:
     best = max(page.headings, key=lambda h: _similarity(meta_title, h.text))
     if _similarity(meta_title, best.text) >= 0.9:
         return []
+    # The visible title may not be in a heading-like element: then only a person can tell.
+    unsure = (
+        not best.snippet.lower().startswith(("<h1", "<h2"))
+        or _similarity(meta_title, page.title) >= 0.9
+    )
     return [
         problem(
             f"ArticleTitle“{meta_title[:60]}”与页面标题“{best.text[:60]}”不一致",
             at=best,
+            review=unsure,
             expected=meta_title,
             found=best.text,
         )
@@ -253,12 +264,16 @@ def _title_problems(page: Artifacts) -> list[Problem]:
 
 
 def _similarity(a: str, b: str) -> float:
-    a, b = nospace(a), nospace(b)
+    """≥ 0.9 when the two titles read the same (punctuation, spaces and site suffixes aside)."""
+    a, b = _PUNCT.sub("", a), _PUNCT.sub("", b)
     if not a or not b:
         return 0.0
     if a in b or b in a:
         return 1.0 if min(len(a), len(b)) / max(len(a), len(b)) > 0.5 else 0.5
     return SequenceMatcher(None, a, b).ratio()
+
+
+_PUNCT = re.compile(r"[\s\u00a0\u3000“”\"'‘’《》<>·•—–\-_|｜:：,，.。!！?？()（）\[\]【】]+")
 
 
 def _visible(page: Artifacts, pattern: re.Pattern[str]) -> tuple[re.Match[str], TextBlock] | None:
@@ -271,7 +286,7 @@ def _visible(page: Artifacts, pattern: re.Pattern[str]) -> tuple[re.Match[str], 
 
 def _date_problems(page: Artifacts) -> list[Problem]:
     pub = (_meta(page, "PubDate") or "").strip().replace("∶", ":").replace("：", ":")
-    seen = _visible(page, VISIBLE_DATE)
+    seen = _visible(page, VISIBLE_DATES[0]) or _visible(page, VISIBLE_DATES[1])
     if not pub or not seen or not PUBDATE_LENIENT.match(pub):
         return []
     m, block = seen

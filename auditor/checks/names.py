@@ -6,7 +6,10 @@ import re
 
 from auditor.extract import nospace
 
-_SUFFIX = re.compile(r"(门户网站|政府门户网|官方网站|政府网站|网站|政府网|门户网|网|logo|LOGO)$")
+_SUFFIX = re.compile(  # 政府 stays when it belongs to 人民政府
+    r"((?<!人民)政府门户网站|(?<!人民)政府门户网|门户网站|官方网站|(?<!人民)政府网站|网站|"
+    r"(?<!人民)政府网|门户网|网|logo|LOGO)$"
+)
 _PUNCT = re.compile(r"[\s_|｜·•\-—–:：,，。()（）\"“”'‘’<>《》\[\]【】]+")
 
 
