@@ -104,7 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[bold red]错误：[/]{exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.print("[yellow]已中断。已完成站点的数据保存在输出目录中。[/]")
+        err.print(
+            "[yellow]已中断。已完成的站点在输出目录的 results.json 中；每个已渲染页面的数据也已"
+            "保存，可用 auditor check --from 输出目录 重新生成结果。[/]"
+        )
         return 130
 
 
@@ -156,17 +159,30 @@ def _audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     sites, errors = _sites_from_args(args)
     for message in errors:
         err.print(f"[yellow]警告：[/]{message}")
-    run = _run(sites, _options(args, _out_dir(args)), console)
-    run.input_errors = errors
-    return _finish(run, _out_dir(args) if args.out is None else args.out, args.fail_on, console)
+    out = _out_dir(args)
+    run = _run(sites, _options(args, out), console, errors)
+    return _finish(run, out, args.fail_on, console)
 
 
-def _run(sites: list[SiteSpec], options, console: Console) -> RunResult:
+def _run(
+    sites: list[SiteSpec],
+    options,
+    console: Console,
+    input_errors: list[str] | None = None,
+) -> RunResult:
+    """Run the engine with a progress bar; results.json is rewritten after every finished site."""
     from auditor.engine import audit
+    from auditor.report.json_report import write_json
     from auditor.report.terminal import Progress
 
+    def save_partial(run: RunResult) -> None:
+        run.input_errors = list(input_errors or [])
+        write_json(run, options.out_dir / "results.json")
+
     with Progress(console) as progress:
-        return asyncio.run(audit(sites, options, progress))
+        run = asyncio.run(audit(sites, options, progress, on_site=save_partial))
+    run.input_errors = list(input_errors or [])
+    return run
 
 
 def _finish(run: RunResult, out: Path, fail_on: str, console: Console) -> int:

@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,9 +138,15 @@ def site_dir_name(index: int, site: SiteSpec) -> str:
 
 
 async def audit(
-    sites: list[SiteSpec], options: AuditOptions, progress: ProgressSink | None = None
+    sites: list[SiteSpec],
+    options: AuditOptions,
+    progress: ProgressSink | None = None,
+    on_site: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
-    """Audit every site (concurrently, bounded by the renderer's pool) and return the run."""
+    """Audit every site (concurrently, bounded by the renderer's pool) and return the run.
+
+    ``on_site`` sees the run after each finished site, so callers can save partial results.
+    """
     sink = progress or _NoProgress()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     run = RunResult(
@@ -159,15 +165,31 @@ async def audit(
     async with renderer.running():
         run.browser_version = renderer.browser_version
         sink.add_total(len(sites))
-        results = await asyncio.gather(
-            *(
-                audit_site(renderer, site, options.out_dir / site_dir_name(i, site), sink)
-                for i, site in enumerate(sites, 1)
+
+        async def one(i: int, site: SiteSpec) -> None:
+            result = await audit_site(
+                renderer, site, options.out_dir / site_dir_name(i, site), sink
             )
-        )
-    run.sites = list(results)
+            run.sites.append(result)
+            if on_site:
+                on_site(run)
+
+        await asyncio.gather(*(one(i, site) for i, site in enumerate(sites, 1)))
+    order = {id(site): i for i, site in enumerate(sites)}
+    run.sites.sort(key=lambda r: order[id(r.site)])
     run.finished = _now()
     return run
+
+
+def rules_for(site: SiteSpec, options: AuditOptions) -> TypeRules:
+    """Page-type overrides from the sites list (栏目页规则/文章页规则 columns) or the options."""
+    column = site.extra.get("栏目页规则") or site.extra.get("column_pattern") or ""
+    article = site.extra.get("文章页规则") or site.extra.get("article_pattern") or ""
+    if column or article:
+        return TypeRules(
+            column or options.rules.column_pattern, article or options.rules.article_pattern
+        )
+    return options.rules
 
 
 async def audit_site(
@@ -175,6 +197,7 @@ async def audit_site(
 ) -> SiteResult:
     """Home page first; then waves of column/article pages found on audited pages."""
     options = renderer.options
+    rules = rules_for(site, options)
     _prepare_site_dir(site_dir, site)
     result = SiteResult(site=site)
     home, home_page = await _audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
@@ -187,7 +210,7 @@ async def audit_site(
     sources = [home]
     budget = options.max_pages - 1
     for _wave in range(3):
-        urls = plan(sources, home.final_url or site.url, done, budget, options.rules)
+        urls = plan(sources, home.final_url or site.url, done, budget, rules)
         if not urls:
             break
         sink.add_total(len(urls))
@@ -219,7 +242,7 @@ async def _audit_page(
     link = sitemap_link(art) if art.loaded else None
     if link and link.href.startswith(("http://", "https://")):
         art.probes[link.href] = await renderer.probe(link.href)
-    art.page_type = classify(art, is_home=is_home, rules=renderer.options.rules)
+    art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
     return art, page

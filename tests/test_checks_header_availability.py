@@ -220,3 +220,16 @@ def test_failed_header_gatherer_makes_header_check_error():
     finding = only(run_check(header_site_name, page, SITE))
     assert finding.outcome is Outcome.ERROR
     assert "header: 页面数据采集失败：boom" in finding.message
+
+
+def test_header_showing_another_organ_name_needs_review():
+    page = with_header("宜春市人民政府 首页 政务公开", site_name="中国宜春", title="中国宜春")
+    finding = only(run_check(header_site_name, page, SiteSpec(url=SITE.url)))
+    assert finding.outcome is Outcome.REVIEW
+    assert finding.data["found"] == "宜春市人民政府"
+
+
+def test_header_links_like_personal_center_are_not_an_organ_name():
+    page = with_header("个人中心 中国政府网 无障碍", title=NAME)
+    finding = only(run_check(header_site_name, page, SITE))
+    assert finding.outcome is Outcome.FAIL

@@ -1,0 +1,48 @@
+"""The engine's own duties: saving as it goes, per-site page-type rules, politeness bounds."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from auditor.classify import TypeRules
+from auditor.demo.server import DemoServer
+from auditor.engine import AuditOptions, audit, default_concurrency, rules_for, site_dir_name
+from auditor.model import PageType, RunResult, SiteSpec
+
+
+def test_each_finished_site_is_reported_as_it_finishes(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    sites = [
+        SiteSpec(url=demo_server.url, name="示例市人民政府"),
+        SiteSpec(url=demo_server.url + "col/yw/index.html", name="要闻"),
+    ]
+    seen: list[int] = []
+
+    def on_site(run: RunResult) -> None:
+        seen.append(len(run.sites))
+
+    options = AuditOptions(out_dir=tmp_path, max_pages=1, test_mode=True)
+    run = asyncio.run(audit(sites, options, on_site=on_site))
+    assert seen == [1, 2]
+    assert [s.site.name for s in run.sites] == ["示例市人民政府", "要闻"]  # input order kept
+    assert (tmp_path / site_dir_name(1, sites[0]) / "p00.artifacts.json").is_file()
+
+
+def test_sites_list_columns_override_page_types(tmp_path: Path, demo_server: DemoServer) -> None:
+    site = SiteSpec(url=demo_server.url, extra={"文章页规则": r"/col/zcwj/"})
+    assert rules_for(site, AuditOptions(out_dir=tmp_path)) == TypeRules("", r"/col/zcwj/")
+    options = AuditOptions(out_dir=tmp_path, max_pages=20, test_mode=True)
+    run = asyncio.run(audit([site], options))
+    forced = [p for p in run.sites[0].pages if "/col/zcwj/" in p.url]
+    assert forced and forced[0].page_type is PageType.ARTICLE
+
+
+def test_site_folder_names_cannot_leave_the_run_directory() -> None:
+    name = site_dir_name(7, SiteSpec(url="http://../../etc/passwd"))
+    assert "/" not in name and ".." not in name and name.startswith("007-")
+
+
+def test_pool_is_sized_to_the_machine() -> None:
+    assert 2 <= default_concurrency() <= 8
