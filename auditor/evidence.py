@@ -201,7 +201,9 @@ def outline_page_thumbnail(screenshot: Path, dest: Path, width: int = 360) -> Pa
     img = _open(screenshot)
     scale = width / img.width
     top = img.crop((0, 0, img.width, min(img.height, math.floor(2 * width / scale))))
-    thumb = top.resize((width, max(1, min(2 * width, round(top.height * scale)))), Image.LANCZOS)
+    thumb = top.resize(
+        (width, max(1, min(2 * width, round(top.height * scale)))), Image.Resampling.LANCZOS
+    )
     ImageDraw.Draw(thumb).rectangle((0, 0, thumb.width - 1, thumb.height - 1), outline=BAND_RULE)
     dest.parent.mkdir(parents=True, exist_ok=True)
     thumb.save(dest, format="PNG")

@@ -164,11 +164,11 @@ def pytest_runtest_makereport(
     report = yield
     if report.when != "call" or not item.config.pluginmanager.hasplugin("html"):
         return report
-    import pytest_html  # type: ignore[import-not-found]
+    import pytest_html
 
     extras = getattr(report, "extras", [])
     for name, value in item.user_properties:
         if name == "evidence":
             extras.append(pytest_html.extras.image(str(value)))
-    report.extras = extras
+    setattr(report, "extras", extras)  # noqa: B010 - pytest-html's attribute, not TestReport's
     return report

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check auditor tests specs benchmarks
 .venv/bin/ruff format --check auditor tests specs benchmarks
+.venv/bin/mypy
 set +e
 .venv/bin/python -m pytest tests "$@"
 status=$?

@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html
+import os
 import re
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["MAX_SLOW_MS", "SITE_ROOT", "DemoServer", "main"]
@@ -70,7 +71,7 @@ class _Handler(SimpleHTTPRequestHandler):
     server: _HTTPServer
     server_version = "auditor-demo/1.0"
     # Explicit charsets: the auditor must be told the encoding, not guess it (see guess_type).
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 - overrides the stdlib attribute of the same shape
         **SimpleHTTPRequestHandler.extensions_map,
         ".html": "text/html; charset=utf-8",
         ".htm": "text/html; charset=utf-8",
@@ -178,12 +179,12 @@ class _Handler(SimpleHTTPRequestHandler):
         while not self.server.stopping.wait(_TRICKLE_INTERVAL_S):
             self.wfile.write(b".")
 
-    def list_directory(self, path: str | Path) -> None:
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
         """No directory listings: a directory without index.html is a 404, as on a real site."""
         self.send_error(404, "Not Found")
         return None
 
-    def guess_type(self, path: str | Path) -> str:
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
         # GBK pages must be declared as GBK by the server too, or browsers and checks mis-decode.
         if str(path).lower().endswith(".gbk.html"):
             return "text/html; charset=gbk"

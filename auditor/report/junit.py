@@ -50,7 +50,12 @@ def write_junit(run: RunResult, path: Path) -> None:
 def _suite(site: SiteResult, run: RunResult) -> ET.Element:
     suite = ET.Element("testsuite", name=_clean(site.site.label), timestamp=_clean(run.started))
     props = ET.SubElement(suite, "properties")
-    for name, value in (("url", site.site.url), ("code", site.site.code), ("as_of", run.as_of)):
+    props_of: tuple[tuple[str, str], ...] = (
+        ("url", site.site.url),
+        ("code", site.site.code),
+        ("as_of", run.as_of),
+    )
+    for name, value in props_of:
         if value:
             ET.SubElement(props, "property", name=name, value=_clean(value))
     counts = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
@@ -63,8 +68,8 @@ def _suite(site: SiteResult, run: RunResult) -> ET.Element:
             counts["errors"] += 1
         elif case.find("skipped") is not None:
             counts["skipped"] += 1
-    for key, value in counts.items():
-        suite.set(key, str(value))
+    for key, count in counts.items():
+        suite.set(key, str(count))
     return suite
 
 
@@ -125,7 +130,7 @@ def _case(classname: str, name: str) -> ET.Element:
 
 
 def _outcome(case: ET.Element, tag: str, message: str, text: str, **attrs: str) -> None:
-    el = ET.SubElement(case, tag, message=_clean(message), **attrs)
+    el = ET.SubElement(case, tag, {"message": _clean(message), **attrs})
     el.text = _clean(text)
 
 

@@ -214,5 +214,7 @@ class Progress:
         self, *, total: float | None = None, advance: float | None = None, label: str = ""
     ) -> None:
         if self._progress is not None and self._task is not None:
-            fields = {"label": label} if label else {}
-            self._progress.update(self._task, total=total, advance=advance, **fields)
+            if label:
+                self._progress.update(self._task, total=total, advance=advance, label=label)
+            else:
+                self._progress.update(self._task, total=total, advance=advance)
