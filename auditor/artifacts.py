@@ -122,6 +122,14 @@ class Artifacts:
     frames: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     probes: dict[str, int | str] = field(default_factory=dict)  # url -> HTTP status or error
+    # Results of the optional gatherers, as plain JSON data (None = not gathered on this page):
+    axe: dict[str, Any] | None = None  # axe-core run (accessibility)
+    mobile: dict[str, Any] | None = None  # the same URL rendered at a phone viewport
+    elderly: dict[str, Any] | None = None  # the elderly-mode (长者版/关怀版) page, if any
+    list_items: list[dict[str, Any]] = field(default_factory=list)  # dated list entries
+    link_status: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> link check
+    qr: list[dict[str, Any]] = field(default_factory=list)  # QR candidates and decodes
+    interaction: dict[str, Any] | None = None  # form probes (互动交流, search)
     document_size: tuple[int, int] = (0, 0)
     viewport: tuple[int, int] = (0, 0)
     screenshot: str = ""  # file name next to the saved artifacts / in the run directory

@@ -142,10 +142,12 @@ async def audit(
     options: AuditOptions,
     progress: ProgressSink | None = None,
     on_site: Callable[[RunResult], None] | None = None,
+    on_page: Callable[[SiteSpec, PageResult], None] | None = None,
 ) -> RunResult:
     """Audit every site (concurrently, bounded by the renderer's pool) and return the run.
 
-    ``on_site`` sees the run after each finished site, so callers can save partial results.
+    ``on_site`` sees the run after each finished site and ``on_page`` each finished page, so
+    callers can store results as they are produced.
     """
     sink = progress or _NoProgress()
     options.out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,7 +170,7 @@ async def audit(
 
         async def one(i: int, site: SiteSpec) -> None:
             result = await audit_site(
-                renderer, site, options.out_dir / site_dir_name(i, site), sink
+                renderer, site, options.out_dir / site_dir_name(i, site), sink, on_page
             )
             run.sites.append(result)
             if on_site:
@@ -193,7 +195,11 @@ def rules_for(site: SiteSpec, options: AuditOptions) -> TypeRules:
 
 
 async def audit_site(
-    renderer: Renderer, site: SiteSpec, site_dir: Path, sink: ProgressSink
+    renderer: Renderer,
+    site: SiteSpec,
+    site_dir: Path,
+    sink: ProgressSink,
+    on_page: Callable[[SiteSpec, PageResult], None] | None = None,
 ) -> SiteResult:
     """Home page first; then waves of column/article pages found on audited pages."""
     options = renderer.options
@@ -203,6 +209,8 @@ async def audit_site(
     home, home_page = await _audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
     result.pages.append(home_page)
     sink.advance(site.label)
+    if on_page:
+        on_page(site, home_page)
     if not home.loaded:
         result.error = home.load_error or f"HTTP {home.status}"
         return result
@@ -227,6 +235,8 @@ async def audit_site(
         for art, page in outcomes:
             result.pages.append(page)
             sink.advance(page.url)
+            if on_page:
+                on_page(site, page)
             if art.loaded:
                 sources.append(art)
         if budget <= 0:

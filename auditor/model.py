@@ -169,10 +169,13 @@ class SiteResult:
     site: SiteSpec
     pages: list[PageResult] = field(default_factory=list)
     error: str = ""
+    findings: list[Finding] = field(default_factory=list)  # site-level (aggregated over pages)
 
     @property
     def problems(self) -> list[Finding]:
-        return [f for p in self.pages for f in p.problems]
+        return [f for p in self.pages for f in p.problems] + [
+            f for f in self.findings if f.is_problem
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -183,6 +186,7 @@ class SiteResult:
             site=SiteSpec(**d["site"]),
             pages=[PageResult.from_dict(p) for p in d.get("pages", [])],
             error=d.get("error", ""),
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
         )
 
 
@@ -201,7 +205,9 @@ class RunResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for s in self.sites for p in s.pages for f in p.findings]
+        return [
+            f for s in self.sites for f in [*s.findings, *(g for p in s.pages for g in p.findings)]
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
