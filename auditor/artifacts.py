@@ -59,6 +59,7 @@ class Image:
     natural_height: int = 0
     link_href: str = ""  # the enclosing <a href>, if any
     snippet: str = ""
+    caption: str = ""  # short text next to the image (微信公众号, 政务微博…), for QR codes
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,19 @@
     region: regionOf(a),
     snippet: snippetOf(a),
   }));
+  // The words printed next to an image (QR codes are captioned 微信公众号, 政务微博, APP下载…).
+  const captionOf = (img) => {
+    const near = [img.getAttribute("alt"), img.getAttribute("title")];
+    let el = img;
+    for (let up = 0; up < 3 && el.parentElement; up++) {
+      el = el.parentElement;
+      const t = clean(el.innerText, 80);
+      if (t) { near.push(t); break; }
+    }
+    const next = img.nextElementSibling || (img.parentElement && img.parentElement.nextElementSibling);
+    if (next) near.push(clean(next.innerText, 40));
+    return clean(near.filter(Boolean).join(" "), 120);
+  };
   const images = Array.from(document.images).slice(0, 1500).map((img) => {
     const a = img.closest("a");
     return {
@@ -177,6 +190,7 @@
       natural_height: img.naturalHeight || 0,
       link_href: a && a.href ? a.href : "",
       snippet: snippetOf(img),
+      caption: captionOf(img),
     };
   });
   const labelFor = (f) => {
