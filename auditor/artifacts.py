@@ -135,6 +135,7 @@ class Artifacts:
     viewport: tuple[int, int] = (0, 0)
     screenshot: str = ""  # file name next to the saved artifacts / in the run directory
     gathered_at: str = ""
+    as_of: str = ""  # audit date (YYYY-MM-DD) that ages are computed against; "" = gathered_at
     browser_version: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # gatherer -> why it failed
 

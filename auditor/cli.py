@@ -22,6 +22,7 @@ from auditor.model import Outcome, RunResult, Severity, SiteSpec
 from auditor.sites import SitesFileError, normalize_url, read_sites, validate_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEMO_AS_OF = date(2026, 11, 27)
 FAIL_ON = ["minor", "moderate", "serious", "critical", "none"]
 
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上启动内置示例网站并检查它")
     _common(demo)
+    demo.set_defaults(max_pages=40)  # the whole demo site
     return parser
 
 
@@ -244,7 +246,10 @@ def _demo(args: argparse.Namespace, console: Console, err: Console) -> int:
         console.print(f"示例网站：{server.url}")
         args.local_only = True  # the demo never needs to reach any other host
         site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001", region="示例市")
-        run = _run([site], _options(args, out), console)
+        options = _options(args, out)
+        # The demo's pages are dated for this audit day; a later day would make them stale.
+        options.as_of = args.as_of or DEMO_AS_OF
+        run = _run([site], options, console)
     return _finish(run, out, args.fail_on, console)
 
 

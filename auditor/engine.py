@@ -26,7 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 from auditor import __version__
 from auditor.artifacts import Artifacts
 from auditor.browser import launch
-from auditor.checks import run_all
+from auditor.checks import run_all, run_site
 from auditor.classify import TypeRules, classify
 from auditor.crawl import normalize, plan
 from auditor.evidence import evidence_filename, render_evidence
@@ -216,6 +216,7 @@ async def audit_site(
         return result
     done = {normalize(site.url), normalize(home.final_url)}
     sources = [home]
+    rendered = [home]
     budget = options.max_pages - 1
     for _wave in range(3):
         urls = plan(sources, home.final_url or site.url, done, budget, rules)
@@ -237,11 +238,27 @@ async def audit_site(
             sink.advance(page.url)
             if on_page:
                 on_page(site, page)
+            rendered.append(art)
             if art.loaded:
                 sources.append(art)
         if budget <= 0:
             break
+    result.findings = await asyncio.to_thread(
+        _site_findings, rendered, site, site_dir, options.out_dir
+    )
     return result
+
+
+def _site_findings(
+    pages: list[Artifacts], site: SiteSpec, site_dir: Path, run_dir: Path
+) -> list[Finding]:
+    """Site-level checks; their evidence is drawn on the home page's screenshot."""
+    home = pages[0]
+    shot = site_dir / home.screenshot if home.screenshot else None
+    return [
+        _with_evidence(f, home, shot, site_dir, run_dir, 0, 100 + n)
+        for n, f in enumerate(run_site(pages, site), 1)
+    ]
 
 
 async def _audit_page(
@@ -249,6 +266,7 @@ async def _audit_page(
 ) -> tuple[Artifacts, PageResult]:
     shot = site_dir / f"p{index:02d}.png"
     art = await renderer.render(url, shot)
+    art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     link = sitemap_link(art) if art.loaded else None
     if link and link.href.startswith(("http://", "https://")):
         art.probes[link.href] = await renderer.probe(link.href)

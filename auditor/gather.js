@@ -242,7 +242,35 @@
   }
   const infoBlocks = info.map((el) => block(el));
 
+  // -- dated list entries (栏目列表): a link and a date in the same short row ------------------
+  const DATE_RE = /(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|[\[【(（]?(\d{1,2}-\d{1,2})[\]】)）]?(?!\d)/;
+  const listItems = [];
+  const seenRows = new Set();
+  for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 3000)) {
+    if (listItems.length >= 400) break;
+    if (regionOf(a) || !visible(a)) continue;
+    let row = a.parentElement;
+    for (let up = 0; row && up < 3; up++) {
+      if (/^(LI|TR|DD|DT|P)$/.test(row.tagName) || DATE_RE.test(clean(row.innerText, 200))) break;
+      row = row.parentElement;
+    }
+    if (!row || seenRows.has(row)) continue;
+    const text = clean(row.innerText, 300);
+    if (!text || text.length > 260) continue;
+    seenRows.add(row);
+    const m = text.match(DATE_RE);
+    listItems.push({
+      title: clean(a.innerText || a.title, 200),
+      href: a.href,
+      date_text: m ? m[0] : "",
+      text,
+      selector: selectorOf(row),
+      rect: rectOf(row),
+    });
+  }
+
   return {
+    list_items: listItems,
     title: document.title || "",
     metas: Array.from(document.querySelectorAll("meta[name]")).map((m) => ({
       name: m.getAttribute("name"),

@@ -210,7 +210,7 @@ async def _gather(page: Page, art: Artifacts) -> None:
     parsed = Artifacts.from_dict({**data, "url": art.url})
     for name in (
         "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",
-        "links", "images", "forms", "scripts", "document_size",
+        "links", "images", "forms", "scripts", "document_size", "list_items",
     ):  # fmt: skip
         setattr(art, name, getattr(parsed, name))
 

@@ -24,24 +24,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from auditor.checks import CHECKS_BY_ID
 from auditor.demo import SITE_ROOT, DemoServer
 
-CHECK_IDS = {
-    "page-availability",
-    "domain-name",
-    "header-site-name",
-    "footer-conac",
-    "footer-site-code",
-    "footer-sponsor",
-    "footer-contact",
-    "footer-icp",
-    "footer-police-record",
-    "footer-sitemap",
-    "footer-error-report",
-    "meta-tags",
-    "meta-format",
-    "meta-consistency",
-}
+CHECK_IDS = set(CHECKS_BY_ID)
 HTML_PAGES = sorted(p.relative_to(SITE_ROOT).as_posix() for p in SITE_ROOT.rglob("*.html"))
 ART = "art/2026/11/"
 
@@ -294,6 +280,8 @@ def test_command_line_prints_the_url_and_serves() -> None:
 def load_expected() -> dict[str, dict[str, object]]:
     data = json.loads((SITE_ROOT / "expected.json").read_text(encoding="utf-8"))
     assert isinstance(data.pop("notes"), str)
+    assert isinstance(data.pop("as_of"), str)  # the audit date the expectations hold for
+    assert set(data.pop("site")["expected"]) <= CHECK_IDS  # site-level findings
     return data
 
 

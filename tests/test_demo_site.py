@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ EXPECTED = json.loads(
     resources.files("auditor.demo").joinpath("site/expected.json").read_text(encoding="utf-8")
 )
 PAGES = sorted(k for k in EXPECTED if k.endswith(".html"))
+AS_OF = date.fromisoformat(EXPECTED["as_of"])  # the demo's dates are fresh or stale as of this day
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     out = tmp_path_factory.mktemp("demo-run")
     with DemoServer() as server:
         site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001")
-        options = AuditOptions(out_dir=out, max_pages=len(PAGES) + 5, test_mode=True)
+        options = AuditOptions(out_dir=out, max_pages=len(PAGES) + 5, test_mode=True, as_of=AS_OF)
         return asyncio.run(audit([site], options))
 
 
@@ -51,6 +53,12 @@ def test_page_has_exactly_its_declared_findings(demo_run: RunResult, path: str) 
     assert found == sorted(EXPECTED[path]["expected"])
     errors = [f for f in page.findings if f.outcome is Outcome.ERROR]
     assert errors == []
+
+
+def test_site_has_exactly_its_declared_site_findings(demo_run: RunResult) -> None:
+    found = sorted({f.check for f in demo_run.sites[0].findings if f.is_problem})
+    assert found == sorted(EXPECTED["site"]["expected"])
+    assert {f.check for f in demo_run.sites[0].findings} == {"column-update"}
 
 
 def test_every_problem_has_an_evidence_png(demo_run: RunResult, tmp_path: Path) -> None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from auditor.artifacts import Artifacts
 from auditor.checks.availability import domain_name, page_availability
-from auditor.checks.base import Check, NotApplicable, Problem, check, problem, run_check
+from auditor.checks.base import (
+    Check,
+    NotApplicable,
+    Problem,
+    SiteCheck,
+    check,
+    problem,
+    run_check,
+    run_site_check,
+    site_check,
+)
 from auditor.checks.footer import (
     footer_conac,
     footer_contact,
@@ -14,6 +24,12 @@ from auditor.checks.footer import (
     footer_site_code,
     footer_sitemap,
     footer_sponsor,
+)
+from auditor.checks.freshness import (
+    column_empty,
+    column_freshness,
+    column_update,
+    homepage_freshness,
 )
 from auditor.checks.header import header_site_name
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
@@ -34,8 +50,16 @@ ALL_CHECKS: tuple[Check, ...] = (
     meta_tags,
     meta_format,
     meta_consistency,
+    homepage_freshness,
+    column_empty,
+    column_freshness,
 )
-CHECKS_BY_ID = {c.id: c for c in ALL_CHECKS}
+# Checks over all pages of a site, run once the site's pages are done.
+SITE_CHECKS: tuple[SiteCheck, ...] = (column_update,)
+CHECKS_BY_ID: dict[str, Check | SiteCheck] = {
+    **{c.id: c for c in ALL_CHECKS},
+    **{c.id: c for c in SITE_CHECKS},
+}
 
 
 def run_all(
@@ -45,14 +69,24 @@ def run_all(
     return [f for c in checks for f in run_check(c, page, site)]
 
 
+def run_site(pages: list[Artifacts], site: SiteSpec) -> list[Finding]:
+    """Every site-level check over the site's audited pages."""
+    return [f for c in SITE_CHECKS for f in run_site_check(c, pages, site)]
+
+
 __all__ = [
     "ALL_CHECKS",
     "CHECKS_BY_ID",
+    "SITE_CHECKS",
     "Check",
     "NotApplicable",
     "Problem",
+    "SiteCheck",
     "check",
     "problem",
     "run_all",
     "run_check",
+    "run_site",
+    "run_site_check",
+    "site_check",
 ]

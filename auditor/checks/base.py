@@ -153,3 +153,68 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
 
 
 _TYPE_NAMES = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageType.ARTICLE: "文章页"}
+
+
+SiteCheckFn = Callable[[list[Artifacts], SiteSpec], list[Problem]]
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """A check over all audited pages of a site (aggregations such as the 栏目不更新 veto)."""
+
+    id: str
+    indicator: str
+    severity: Severity
+    rule: str
+    fn: SiteCheckFn
+
+    @property
+    def role(self) -> Role:
+        return role_of(self.id)
+
+
+def site_check(
+    *,
+    id: str,
+    indicator: str,
+    severity: Severity,
+    rule: str,
+) -> Callable[[SiteCheckFn], SiteCheck]:
+    def wrap(fn: SiteCheckFn) -> SiteCheck:
+        return SiteCheck(id, indicator, severity, rule, fn)
+
+    return wrap
+
+
+def run_site_check(chk: SiteCheck, pages: list[Artifacts], site: SiteSpec) -> list[Finding]:
+    """Run one site check; never raises (a buggy check is an ``error`` finding)."""
+
+    def finding(outcome: Outcome, message: str, **kw: Any) -> Finding:
+        return Finding(
+            check=chk.id,
+            outcome=outcome,
+            severity=chk.severity,
+            role=chk.role,
+            indicator=chk.indicator,
+            rule=chk.rule,
+            page_url=site.url,
+            message=message,
+            **kw,
+        )
+
+    loaded = [p for p in pages if p.loaded]
+    if not loaded:
+        return [finding(Outcome.NOT_APPLICABLE, "没有成功打开的页面")]
+    try:
+        problems = chk.fn(loaded, site)
+    except NotApplicable as exc:
+        return [finding(Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
+    except Exception as exc:
+        return [finding(Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
+    if not problems:
+        return [finding(Outcome.PASS, "通过")]
+    return [
+        finding(p.outcome, p.message, selector=p.selector, snippet=p.snippet, rect=p.rect,
+                region=p.region, data=p.data)
+        for p in problems
+    ]  # fmt: skip

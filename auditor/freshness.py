@@ -1,0 +1,171 @@
+"""Dates in lists, column classes and ages: the facts behind 首页不更新 / 栏目不更新 / 空白栏目.
+
+Pure functions over artifacts. All ages are computed against an audit date (``--as-of``, stored
+on the artifacts) so a run can be reproduced later (standards.md §3.2, §7.3 A2–A6).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from auditor.artifacts import Artifacts, TextBlock
+from auditor.model import Rect
+
+_FULL = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_MONTH_DAY = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})(?![\d-])")
+
+
+@dataclass(frozen=True)
+class ColumnClass:
+    id: str
+    name: str
+    max_age_days: int
+    keywords: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A dated (or undated) entry of a list, where it is drawn."""
+
+    title: str
+    when: date | None
+    block: TextBlock
+
+
+@cache
+def _config() -> dict[str, Any]:
+    text = resources.files("auditor.data").joinpath("columns.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def classes() -> tuple[ColumnClass, ...]:
+    return tuple(
+        ColumnClass(c["id"], c["name"], c["max_age_days"], tuple(c["keywords"]), c["source"])
+        for c in _config()["classes"]
+    )
+
+
+def empty_markers() -> tuple[str, ...]:
+    return tuple(_config()["empty"]["markers"])
+
+
+def veto_thresholds() -> dict[str, int]:
+    return dict(_config()["veto"])
+
+
+def audit_date(art: Artifacts) -> date:
+    """The audit date: ``as_of`` when given, else the day the page was rendered."""
+    for value in (art.as_of, art.gathered_at[:10]):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            continue
+    return date.today()
+
+
+def parse_date(text: str, as_of: date) -> date | None:
+    """``2026-11-20``, ``2026/11/20``, ``2026年11月20日``, ``[11-20]`` (year inferred)."""
+    m = _FULL.search(text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    m = _MONTH_DAY.search(text)
+    if m:
+        try:
+            when = date(as_of.year, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return None
+        # A month-day after the audit date belongs to last year's list.
+        return when if when <= as_of else when.replace(year=as_of.year - 1)
+    return None
+
+
+def items(art: Artifacts) -> list[Item]:
+    as_of = audit_date(art)
+    out = []
+    for raw in art.list_items:
+        block = TextBlock(
+            text=raw.get("text", ""),
+            selector=raw.get("selector", ""),
+            rect=Rect.from_dict(raw.get("rect")),
+            snippet="",
+        )
+        when = parse_date(raw.get("date_text", ""), as_of) if raw.get("date_text") else None
+        out.append(Item(raw.get("title", ""), when, block))
+    return out
+
+
+def dated(art: Artifacts) -> list[Item]:
+    """Entries with a date not after the audit date (a future date is no proof of freshness)."""
+    as_of = audit_date(art)
+    return [i for i in items(art) if i.when and i.when <= as_of]
+
+
+def newest(art: Artifacts) -> Item | None:
+    found = dated(art)
+    return max(found, key=lambda i: i.when or date.min) if found else None
+
+
+def column_name(art: Artifacts) -> str:
+    meta = art.meta_any_case("ColumnName")
+    if meta and meta.content.strip():
+        return meta.content.strip()
+    for h in art.headings:
+        if 2 <= len(h.text) <= 12:
+            return h.text
+    return art.title.split("_")[0].split("-")[0].strip()[:20]
+
+
+def column_class(art: Artifacts) -> ColumnClass:
+    """The column's function from ColumnName, ColumnType and its title (first match wins)."""
+    column_type = art.meta_any_case("ColumnType")
+    words = column_name(art) + " " + (column_type.content if column_type else "")
+    for cls in classes():
+        if not cls.keywords or any(k in words for k in cls.keywords):
+            return cls
+    return classes()[-1]
+
+
+def is_empty_column(art: Artifacts) -> str:
+    """Why the column is empty (a marker word, or no entries at all); "" when it is not."""
+    for marker in empty_markers():
+        if marker in art.body_text and len(dated(art)) == 0:
+            return f"页面显示“{marker}”"
+    if not art.list_items and len(_main_text(art)) < 30:
+        return "栏目页没有任何信息条目"
+    return ""
+
+
+def _main_text(art: Artifacts) -> str:
+    text = art.body_text
+    for region in (art.header.text, art.footer.text):
+        text = text.replace(region, "")
+    return re.sub(r"\s+", "", text)
+
+
+def is_undated_list(art: Artifacts) -> bool:
+    """A list of article-like entries none of which shows a date (国家规定：视为不更新)."""
+    entries = [i for i in items(art) if len(i.title) >= 8]
+    return len(entries) >= 5 and not any(i.when for i in items(art))
+
+
+def age_days(item: Item, art: Artifacts) -> int:
+    assert item.when is not None
+    return (audit_date(art) - item.when).days
+
+
+def cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def today() -> date:
+    return datetime.now().date()
