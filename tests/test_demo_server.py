@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from http.client import HTTPResponse
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import pytest
 
@@ -320,8 +320,8 @@ def test_local_links_resolve_to_files(page: str) -> None:
     base = f"http://127.0.0.1/{page}"
     for url in parse(page).urls:
         target = urlsplit(urljoin(base, url))
-        if target.hostname != "127.0.0.1" or target.path == "/hdjl/submit":
-            continue  # external (never fetched by tests) or the form action, not a page
+        if target.hostname != "127.0.0.1" or target.path in ("/hdjl/submit", "/search"):
+            continue  # external (never fetched by tests) or a server route, not a page
         path = SITE_ROOT / unquote(target.path).lstrip("/")
         if target.path.endswith("/"):
             path = path / "index.html"
@@ -383,3 +383,35 @@ def test_footer_defects_are_seeded_where_expected_lists_them() -> None:
         assert ("site_code=3701000001&" in footer) != ("footer-error-report" in entry["expected"])
     assert "鲁公安备：37010202000123" in read_page(ART + "art_1002.html")
     assert "主办单位：某某协会" in read_page(ART + "art_1004.html").split("<footer", 1)[0]
+
+
+def test_message_form_post_is_received_and_confirmed(server: DemoServer) -> None:
+    data = urlencode({"name": "测试", "phone": "13800000000", "content": "【测试】请忽略"}).encode()
+    with urllib.request.urlopen(
+        urllib.request.Request(server.url + "hdjl/submit", data=data), timeout=10
+    ) as response:
+        assert response.status == 200
+        assert "提交成功" in response.read().decode("utf-8")
+    assert server.messages[-1]["content"] == "【测试】请忽略"
+
+
+def test_message_form_rejects_missing_fields(server: DemoServer) -> None:
+    data = urlencode({"name": "测试"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(
+            urllib.request.Request(server.url + "hdjl/submit", data=data), timeout=10
+        )
+    assert info.value.code == 400
+    assert "联系电话" in info.value.read().decode("utf-8")
+
+
+def test_search_lists_pages_containing_the_query(server: DemoServer) -> None:
+    with urllib.request.urlopen(
+        server.url + "search?" + urlencode({"q": "部门动态"}), timeout=10
+    ) as response:
+        body = response.read().decode("utf-8")
+    assert "col/bmdt/index.html" in body
+    with urllib.request.urlopen(
+        server.url + "search?" + urlencode({"q": "不存在的词语"}), timeout=10
+    ) as response:
+        assert "未找到相关结果" in response.read().decode("utf-8")

@@ -36,6 +36,9 @@ SITE_ROOT = Path(__file__).resolve().parent / "site"
 """The bundled 示例市人民政府 site; ``site/expected.json`` lists what each page must produce."""
 
 MAX_SLOW_MS = 60_000
+MESSAGE_PATH = "/hdjl/submit"
+MESSAGE_FIELDS = {"name": "姓名", "phone": "联系电话", "content": "留言内容"}
+SEARCH_PATH = "/search"
 _TRICKLE_INTERVAL_S = 0.2  # /__never: one byte this often, so clients see a live but endless body
 _BINARY_BODY = bytes(range(256)) * 16
 _STATUS_PATH = re.compile(r"/__status/(\d{3})")
@@ -56,6 +59,8 @@ class _HTTPServer(ThreadingHTTPServer):
         self.latency_ms = latency_ms
         self.verbose = verbose
         self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.messages: list[dict[str, str]] = []  # what the 留言 form received
         super().__init__(("127.0.0.1", port), _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -98,6 +103,56 @@ class _Handler(SimpleHTTPRequestHandler):
         if not self._special(head=True):
             super().do_HEAD()
 
+    def do_POST(self) -> None:
+        """The 留言 form: a real handler, so form probes and --submit-forms have a target."""
+        self._delay()
+        url = urlsplit(self.path)
+        if url.path != MESSAGE_PATH:
+            self.send_error(405 if url.path.endswith(".html") else 404)
+            return
+        length = min(_int(self.headers.get("Content-Length", "0"), default=0), 64 * 1024)
+        fields = {
+            k: v[0].strip()
+            for k, v in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()
+        }
+        missing = [label for name, label in MESSAGE_FIELDS.items() if not fields.get(name)]
+        if missing:
+            self._send_page(400, "提交失败", "请填写：" + "、".join(missing), head=False)
+            return
+        with self.server.lock:
+            self.server.messages.append(fields)
+            number = len(self.server.messages)
+        self._send_page(
+            200, "留言提交成功", f"您的留言已提交成功（编号 {number}），感谢您的来信。", head=False
+        )
+
+    def _search(self, query: str, *, head: bool) -> None:
+        """站内搜索 over the served pages' titles: enough for the site-search probe to judge."""
+        hits: list[tuple[str, str]] = []
+        if query:
+            for page in sorted(self.server.root.rglob("*.html")):
+                enc = "gbk" if page.name.endswith(".gbk.html") else "utf-8"
+                text = page.read_text(encoding=enc, errors="replace")
+                title = re.search(r"<title>(.*?)</title>", text, re.S)
+                if title and query in text:
+                    hits.append((page.relative_to(self.server.root).as_posix(), title.group(1)))
+        items = "".join(
+            f'<li><a href="/{html.escape(path)}">{html.escape(title)}</a></li>'
+            for path, title in hits
+        )
+        body = f"<ul class='results'>{items}</ul>" if hits else "<p>未找到相关结果</p>"
+        page = (
+            '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>检索结果_示例市人民政府</title></head><body><h1>检索结果</h1>"
+            f"<p>关键词：{html.escape(query)}，共{len(hits)}条</p>{body}</body></html>\n"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(page)
+
     def _delay(self) -> None:
         if self.server.latency_ms > 0:
             self.server.stopping.wait(self.server.latency_ms / 1000)
@@ -105,9 +160,12 @@ class _Handler(SimpleHTTPRequestHandler):
     def _special(self, *, head: bool) -> bool:
         """Answer a ``/__*`` path; False means "serve it as a file"."""
         url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        if url.path == SEARCH_PATH:
+            self._search(query.get("q", [""])[0].strip(), head=head)
+            return True
         if not url.path.startswith("/__"):
             return False
-        query = parse_qs(url.query)
         if m := _STATUS_PATH.fullmatch(url.path):
             code = int(m.group(1))
             if not 200 <= code <= 599:
@@ -233,6 +291,14 @@ class DemoServer:
         if self._httpd is None:
             raise RuntimeError("DemoServer is not started")
         return int(self._httpd.server_address[1])
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The 留言 submissions received so far (for tests of --submit-forms)."""
+        if self._httpd is None:
+            return []
+        with self._httpd.lock:
+            return list(self._httpd.messages)
 
     @property
     def url(self) -> str:
