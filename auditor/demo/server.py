@@ -141,17 +141,17 @@ class _Handler(SimpleHTTPRequestHandler):
             for path, title in hits
         )
         body = f"<ul class='results'>{items}</ul>" if hits else "<p>未找到相关结果</p>"
-        page = (
+        payload = (
             '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             f"<title>检索结果_示例市人民政府</title></head><body><h1>检索结果</h1>"
             f"<p>关键词：{html.escape(query)}，共{len(hits)}条</p>{body}</body></html>\n"
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
+        self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if not head:
-            self.wfile.write(page)
+            self.wfile.write(payload)
 
     def _delay(self) -> None:
         if self.server.latency_ms > 0:
