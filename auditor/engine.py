@@ -12,12 +12,12 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.async_api import APIRequestContext, Browser, Page, async_playwright
@@ -32,7 +32,10 @@ from auditor.crawl import normalize, plan
 from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract import sitemap_link
 from auditor.gather import RenderSettings, new_tab, render
+from auditor.interaction import probe_site
 from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
+
+T = TypeVar("T")
 
 
 class ProgressSink(Protocol):
@@ -63,6 +66,8 @@ class AuditOptions:
     as_of: date | None = None
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
+    probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
+    submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
 
 
@@ -106,6 +111,17 @@ class Renderer:
                         await tab.context.close()
                     tab = await new_tab(self._browser, self.options.settings)
                 return await render(tab, url, screenshot, self.options.settings)
+            finally:
+                self._pool.put_nowait(tab)
+
+    async def with_tab(self, url: str, work: Callable[[Page], Awaitable[T]]) -> T:
+        """Run ``work`` in a pool tab, counted against ``url``'s host like a render."""
+        host = urlsplit(url).netloc
+        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
+        async with polite:
+            tab = await self._pool.get()
+            try:
+                return await work(tab)
             finally:
                 self._pool.put_nowait(tab)
 
@@ -267,6 +283,17 @@ async def _audit_page(
     shot = site_dir / f"p{index:02d}.png"
     art = await renderer.render(url, shot)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
+    if is_home and art.loaded and renderer.options.probe_interaction:
+        art.interaction = await renderer.with_tab(
+            art.final_url or url,
+            lambda tab: probe_site(
+                tab,
+                art,
+                fetch_status=renderer.probe,
+                submit=renderer.options.submit_forms,
+                timeout_ms=renderer.options.settings.timeout_ms,
+            ),
+        )
     link = sitemap_link(art) if art.loaded else None
     if link and link.href.startswith(("http://", "https://")):
         art.probes[link.href] = await renderer.probe(link.href)

@@ -29,16 +29,16 @@ EXPECTED_IDS = {
     "homepage-freshness",
     "column-empty",
     "column-freshness",
+    "interaction-channel",
+    "message-response",
+    "annual-report",
+    "site-search",
 }
 SITE_IDS = {"column-update"}
 # Roles already reserved for checks being integrated (issue 3 and 5); emptied as they land.
 PLANNED = {
     "qr-image",
     "link-health",
-    "interaction-channel",
-    "message-response",
-    "annual-report",
-    "site-search",
     "accessibility",
     "elderly-mode",
     "mobile-layout",

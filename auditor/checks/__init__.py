@@ -32,6 +32,12 @@ from auditor.checks.freshness import (
     homepage_freshness,
 )
 from auditor.checks.header import header_site_name
+from auditor.checks.interaction import (
+    annual_report,
+    interaction_channel,
+    message_response,
+    site_search,
+)
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.model import Finding, SiteSpec
 
@@ -53,6 +59,10 @@ ALL_CHECKS: tuple[Check, ...] = (
     homepage_freshness,
     column_empty,
     column_freshness,
+    interaction_channel,
+    message_response,
+    annual_report,
+    site_search,
 )
 # Checks over all pages of a site, run once the site's pages are done.
 SITE_CHECKS: tuple[SiteCheck, ...] = (column_update,)

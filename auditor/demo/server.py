@@ -164,6 +164,11 @@ class _Handler(SimpleHTTPRequestHandler):
         if url.path == SEARCH_PATH:
             self._search(query.get("q", [""])[0].strip(), head=head)
             return True
+        if url.path == MESSAGE_PATH:  # the form endpoint exists, for POST only
+            self._send_page(
+                405, "405", "请通过留言表单提交。", head=head, headers={"Allow": "POST"}
+            )
+            return True
         if not url.path.startswith("/__"):
             return False
         if m := _STATUS_PATH.fullmatch(url.path):

@@ -1,0 +1,276 @@
+"""Browser probes behind the interaction checks: 互动交流 forms, 留言 lists, annual report, search.
+
+These need a real browser (typing, clicking, validation messages), so they run once per site in
+one of the engine's tabs and leave plain data on the home page's artifacts; the checks in
+``auditor/checks/interaction.py`` judge that data (standards.md §3.2 互动回应差, §7.1 F15, §7.3 A7–A8).
+
+Nothing is written to a site unless ``submit`` is set (``--submit-forms``): the empty-form test
+aborts every POST the page tries to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from playwright.async_api import Dialog, Page, Request, Route
+from playwright.async_api import Error as PlaywrightError
+
+from auditor.artifacts import Artifacts, Link
+
+CHANNEL_WORDS = re.compile(r"留言|咨询|信箱|建言|问政|民意|网民|我要写信|写信|互动交流|政民互动")
+NOT_CHANNEL = re.compile(r"信访|举报|纪检|监察|检举")  # special channels, not 咨询建言 (S2)
+ANNUAL_REPORT = re.compile(r"(?:政府)?网站(?:工作)?年度报表|网站年报")
+VALIDATION_WORDS = re.compile(r"请填写|请输入|不能为空|必填|不得为空|请选择|格式不正确")
+CONFIRM_WORDS = re.compile(r"成功|已提交|感谢|收到|受理|已收到")
+CAPTCHA = re.compile(r"captcha|验证码|yzm|verify|checkcode|validatecode|randcode", re.I)
+TEST_MESSAGE = "【自动化检查测试留言】此留言由政府网站检查工具提交，用于验证留言功能是否可用，请忽略，无需答复。"
+
+FetchStatus = Callable[[str], Awaitable[int | str]]
+
+
+def channels(art: Artifacts) -> list[Link]:
+    """Links to 咨询建言 channels (留言, 咨询, 信箱, 建言), not 信访/举报, same order as the page."""
+    out = []
+    for lk in art.links:
+        label = lk.text + " " + lk.title
+        is_channel = CHANNEL_WORDS.search(label) and not NOT_CHANNEL.search(label)
+        if lk.href.startswith(("http://", "https://")) and is_channel:
+            out.append(lk)
+    return out
+
+
+def annual_report_links(art: Artifacts) -> list[Link]:
+    return [lk for lk in art.links if ANNUAL_REPORT.search(lk.text + " " + lk.title)]
+
+
+def search_query(art: Artifacts) -> str:
+    """A recent article title from the home page's lists, else the site name."""
+    from auditor import freshness
+
+    latest = freshness.newest(art)
+    if latest and len(latest.title) >= 4:
+        return latest.title[:30]
+    name = art.meta_any_case("SiteName")
+    return name.content.strip() if name else ""
+
+
+async def probe_site(
+    page: Page,
+    home: Artifacts,
+    *,
+    fetch_status: FetchStatus,
+    submit: bool = False,
+    timeout_ms: int = 15_000,
+) -> dict[str, Any]:
+    """Every interaction probe for one site, each bounded and independent of the others."""
+    result: dict[str, Any] = {"submit_forms": submit}
+    steps: list[tuple[str, Callable[[], Awaitable[dict[str, Any]]]]] = [
+        ("form", lambda: _probe_form(page, home, fetch_status, submit, timeout_ms)),
+        ("annual_report", lambda: _probe_annual_report(page, home, timeout_ms)),
+        ("search", lambda: _probe_search(page, home, timeout_ms)),
+    ]
+    for name, step in steps:
+        try:
+            result[name] = await asyncio.wait_for(step(), timeout=timeout_ms / 1000 * 3)
+        except (PlaywrightError, TimeoutError) as exc:
+            result[name] = {"error": f"探测失败：{str(exc).splitlines()[0][:200]}"}
+    return result
+
+
+# -- 互动交流 form ---------------------------------------------------------------------------------
+
+_FORM_FACTS = """
+() => {
+  const forms = Array.from(document.forms).filter((f) =>
+    f.querySelector("textarea") || f.querySelectorAll("input:not([type=hidden])").length >= 2);
+  const f = forms.find((x) => x.querySelector("textarea")) || forms[0];
+  const rows = Array.from(document.querySelectorAll("tr, li")).map((r) => r.innerText.replace(/\\s+/g, " ").trim())
+    .filter((t) => t.length <= 300 && /\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}/.test(t)).slice(0, 200);
+  if (!f) return {found: false, rows};
+  const fields = Array.from(f.elements).filter((e) => e.type !== "hidden" && e.type !== "submit" && e.tagName !== "BUTTON")
+    .map((e) => ({name: e.name || e.id || "", type: (e.type || e.tagName).toLowerCase(), required: !!e.required}));
+  const submit = f.querySelector("button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
+  const imgs = Array.from(f.querySelectorAll("img"));
+  const captcha = imgs.find((i) => /captcha|验证码|yzm|verify|checkcode|validatecode|randcode/i.test(i.src + " " + i.alt + " " + i.id + " " + i.className));
+  const r = f.getBoundingClientRect();
+  f.setAttribute("data-auditor-form", "1");
+  return {
+    found: true, action: f.action || location.href, method: (f.getAttribute("method") || "get").toLowerCase(),
+    fields, has_submit: !!submit, valid_when_empty: f.checkValidity(),
+    captcha: captcha ? {present: true, loaded: captcha.complete && captcha.naturalWidth > 0, src: captcha.src} : {present: false},
+    rect: {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}, rows,
+  };
+}
+"""
+
+
+async def _probe_form(
+    page: Page, home: Artifacts, fetch_status: FetchStatus, submit: bool, timeout_ms: int
+) -> dict[str, Any]:
+    found = channels(home)
+    if not found:
+        return {"channel": None}
+    link = found[0]
+    out: dict[str, Any] = {"channel": {"text": link.text, "href": link.href}}
+    response = await page.goto(link.href, wait_until="load", timeout=timeout_ms)
+    out["status"] = response.status if response else None
+    out["url"] = page.url
+    if response is not None and response.status >= 400:
+        out["loaded"] = False
+        return out
+    out["loaded"] = True
+    facts = await page.evaluate(_FORM_FACTS)
+    out["message_rows"] = facts.pop("rows", [])
+    out["form"] = facts
+    if not facts.get("found"):
+        return out
+    out["action_status"] = await fetch_status(facts["action"])
+    out["empty_submit"] = await _empty_submit(page)
+    if submit:
+        out["submission"] = await _submit_test_message(page, timeout_ms)
+    return out
+
+
+async def _empty_submit(page: Page) -> dict[str, Any]:
+    """Click submit with every field empty; any POST is aborted so nothing reaches the site."""
+    posted: list[str] = []
+    dialogs: list[str] = []
+    errors: list[str] = []
+
+    async def block(route: Route, request: Request) -> None:
+        if request.method != "GET":
+            posted.append(request.url)
+            await route.abort()
+        else:
+            await route.continue_()
+
+    async def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message[:200])
+        await dialog.dismiss()
+
+    def on_error(exc: Any) -> None:
+        errors.append(str(exc)[:200])
+
+    await page.route("**/*", block)
+    page.on("dialog", on_dialog)
+    page.on("pageerror", on_error)
+    try:
+        before = await page.evaluate("document.body.innerText")
+        button = page.locator(
+            "form[data-auditor-form] button:not([type=button]):not([type=reset]), "
+            "form[data-auditor-form] input[type=submit], form[data-auditor-form] input[type=image]"
+        ).first
+        if await button.count():
+            await button.click(timeout=5_000, no_wait_after=True)
+        else:
+            await page.evaluate("document.querySelector('form[data-auditor-form]').requestSubmit()")
+        await page.wait_for_timeout(800)
+        invalid = await page.evaluate(
+            "(() => { const f = document.querySelector('form[data-auditor-form]');"
+            " return f ? f.querySelectorAll(':invalid').length : 0; })()"
+        )
+        after = await page.evaluate("document.body.innerText")
+    except PlaywrightError as exc:
+        return {"error": str(exc).splitlines()[0][:200], "posted": posted}
+    finally:
+        await page.unroute("**/*", block)
+        page.remove_listener("dialog", on_dialog)
+        page.remove_listener("pageerror", on_error)
+    new_text = after.replace(before, "") if after != before else ""
+    shown = bool(invalid) or bool(dialogs) or bool(VALIDATION_WORDS.search(new_text))
+    return {
+        "validation_shown": shown and not posted,
+        "posted_empty": bool(posted),
+        "browser_invalid_fields": invalid,
+        "dialogs": dialogs,
+        "js_errors": errors,
+    }
+
+
+_FILL = """
+(message) => {
+  const f = document.querySelector("form[data-auditor-form]");
+  for (const e of Array.from(f.elements)) {
+    const t = (e.type || "").toLowerCase();
+    if (e.tagName === "TEXTAREA") e.value = message;
+    else if (t === "tel" || /phone|tel|mobile|手机|电话/i.test(e.name + e.id)) e.value = "13800000000";
+    else if (t === "email" || /mail/i.test(e.name + e.id)) e.value = "test@example.com";
+    else if (t === "text" || t === "") e.value = e.value || "自动化检查测试";
+    else if (t === "checkbox" && e.required) e.checked = true;
+    else if (e.tagName === "SELECT" && e.options.length > 1) e.selectedIndex = 1;
+  }
+}
+"""
+
+
+async def _submit_test_message(page: Page, timeout_ms: int) -> dict[str, Any]:
+    """Really submit a message marked as a test, and look for the site's confirmation."""
+    await page.evaluate(_FILL, TEST_MESSAGE)
+    try:
+        async with page.expect_navigation(timeout=timeout_ms, wait_until="load") as nav:
+            await page.evaluate("document.querySelector('form[data-auditor-form]').requestSubmit()")
+        response = await nav.value
+    except PlaywrightError as exc:
+        return {"submitted": False, "error": str(exc).splitlines()[0][:200]}
+    text = await page.evaluate("document.body.innerText")
+    confirmed = CONFIRM_WORDS.search(text)
+    return {
+        "submitted": True,
+        "status": response.status if response else None,
+        "confirmation": confirmed.group(0) if confirmed and (not response or response.ok) else "",
+        "text": text[:300],
+    }
+
+
+# -- annual report -------------------------------------------------------------------------------
+
+
+async def _probe_annual_report(page: Page, home: Artifacts, timeout_ms: int) -> dict[str, Any]:
+    links = annual_report_links(home)
+    if not links:
+        return {"link": None}
+    link = links[0]
+    out: dict[str, Any] = {"link": {"text": link.text, "href": link.href, "visible": link.visible}}
+    response = await page.goto(link.href, wait_until="load", timeout=timeout_ms)
+    out["status"] = response.status if response else None
+    text = await page.evaluate("document.body ? document.body.innerText : ''")
+    out["years"] = sorted({int(y) for y in re.findall(r"(20\d{2})\s*年", text)})
+    return out
+
+
+# -- site search ---------------------------------------------------------------------------------
+
+_SEARCH_INPUT = (
+    "input[type=search], form[action*=search i] input[type=text], form[action*=sou i] "
+    "input[type=text], input[placeholder*=搜索], input[placeholder*=检索], input[placeholder*=关键],"
+    " input[aria-label*=搜索], input[name=q], input[name=keyword], input[name=searchword]"
+)
+
+
+async def _probe_search(page: Page, home: Artifacts, timeout_ms: int) -> dict[str, Any]:
+    query = search_query(home)
+    await page.goto(home.final_url or home.url, wait_until="load", timeout=timeout_ms)
+    box = page.locator(_SEARCH_INPUT).first
+    if not await box.count() or not query:
+        return {"box": False, "query": query}
+    out: dict[str, Any] = {"box": True, "query": query, "start_url": page.url}
+    await box.evaluate("(e) => { if (e.form) e.form.target = '_self'; }")
+    await box.fill(query)
+    try:
+        async with page.expect_navigation(timeout=timeout_ms, wait_until="load"):
+            await box.press("Enter")
+    except PlaywrightError:
+        out["navigated"] = False
+        return out
+    out["navigated"] = True
+    out["results_url"] = page.url
+    hits = await page.evaluate(
+        "(q) => Array.from(document.querySelectorAll('a')).filter((a) => a.innerText.includes(q))"
+        ".map((a) => a.innerText.trim().slice(0, 80)).slice(0, 20)",
+        query[:12],
+    )
+    out["hits"] = hits
+    return out
