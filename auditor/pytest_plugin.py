@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from auditor.model import Outcome, PageResult, RunResult, SiteResult, SiteSpec
+from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
 
 _RUN_KEY = pytest.StashKey[RunResult]()
 _SITES_KEY = pytest.StashKey[list[SiteSpec]]()
@@ -32,8 +32,27 @@ class AuditedPage:
     page: PageResult
     evidence_root: Path
 
-    def findings(self, check_id: str) -> list:
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    def findings(self, check_id: str) -> list[Finding]:
         return [f for f in self.page.findings if f.check == check_id]
+
+
+@dataclass(frozen=True)
+class AuditedSite:
+    """What a site-level spec receives: the site's aggregated findings (e.g. column-update)."""
+
+    site: SiteResult
+    evidence_root: Path
+
+    @property
+    def url(self) -> str:
+        return self.site.site.url
+
+    def findings(self, check_id: str) -> list[Finding]:
+        return [f for f in self.site.findings if f.check == check_id]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -114,15 +133,23 @@ def page_id(site: SiteResult, page: PageResult, many_sites: bool) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "audited_page" not in metafunc.fixturenames:
+    wanted = [n for n in ("audited_page", "audited_site") if n in metafunc.fixturenames]
+    if not wanted:
         return
     run = session_run(metafunc.config)
     if run is None:
-        metafunc.parametrize(
-            "audited_page", [pytest.param(None, marks=pytest.mark.skip(reason=NO_SITE))]
-        )
+        skip = pytest.param(None, marks=pytest.mark.skip(reason=NO_SITE))
+        metafunc.parametrize(wanted[0], [skip])
         return
     root = Path(metafunc.config.getoption("evidence_dir")).resolve()
+    if wanted[0] == "audited_site":
+        metafunc.parametrize(
+            "audited_site",
+            [AuditedSite(s, root) for s in run.sites],
+            ids=[urlsplit(s.site.url).netloc for s in run.sites],
+            scope="session",
+        )
+        return
     many = len(run.sites) > 1
     pages = [(s, p) for s in run.sites for p in s.pages]
     metafunc.parametrize(
@@ -133,7 +160,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
-def assert_check(audited_page: AuditedPage, check_id: str, record_property) -> None:
+def assert_check(
+    audited_page: AuditedPage | AuditedSite,
+    check_id: str,
+    record_property,
+) -> None:
     """Fail with the findings (Chinese, with evidence) when ``check_id`` failed on the page."""
     findings = audited_page.findings(check_id)
     if not findings:
@@ -143,7 +174,7 @@ def assert_check(audited_page: AuditedPage, check_id: str, record_property) -> N
             record_property("evidence", str(audited_page.evidence_root / f.evidence))
     failed = [f for f in findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
     if failed:
-        lines = [f"{audited_page.page.url} 未通过 {check_id}："]
+        lines = [f"{audited_page.url} 未通过 {check_id}："]
         for f in failed:
             lines.append(f"  - [{f.outcome}] {f.message}")
             if f.selector:

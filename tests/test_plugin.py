@@ -59,6 +59,7 @@ def test_each_page_is_a_readable_parameter(
         "no:cacheprovider",
     )
     result.stdout.fnmatch_lines(["*test_footer*home:/-footer-icp*", "*column:/*"])
+    result.stdout.fnmatch_lines(["*test_column_update_veto[[]127.0.0.1:*[]]*"])  # site-level
 
 
 def test_without_a_site_every_spec_is_skipped_with_the_reason(

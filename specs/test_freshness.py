@@ -1,0 +1,14 @@
+"""首页不更新、栏目不更新、空白栏目 (standards.md §3.2, §7.3 A2–A6)."""
+
+import pytest
+
+from auditor.pytest_plugin import assert_check
+
+
+@pytest.mark.parametrize("check_id", ["homepage-freshness", "column-empty", "column-freshness"])
+def test_freshness(audited_page, check_id, record_property):
+    assert_check(audited_page, check_id, record_property)
+
+
+def test_column_update_veto(audited_site, record_property):
+    assert_check(audited_site, "column-update", record_property)
