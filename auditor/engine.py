@@ -36,6 +36,7 @@ from auditor.interaction import probe_site
 from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
 
 T = TypeVar("T")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class ProgressSink(Protocol):
@@ -124,6 +125,12 @@ class Renderer:
                 return await work(tab)
             finally:
                 self._pool.put_nowait(tab)
+
+    def may_fetch(self, url: str) -> bool:
+        """In test mode only this machine is ever contacted (browser and HTTP checks alike)."""
+        if not url.startswith(("http://", "https://")):
+            return False
+        return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
 
     def probe(self, url: str) -> asyncio.Task[int | str]:
         """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
@@ -295,7 +302,7 @@ async def _audit_page(
             ),
         )
     link = sitemap_link(art) if art.loaded else None
-    if link and link.href.startswith(("http://", "https://")):
+    if link and renderer.may_fetch(link.href):
         art.probes[link.href] = await renderer.probe(link.href)
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
