@@ -132,6 +132,12 @@ class Renderer:
             return False
         return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
 
+    async def fetch_status(self, url: str) -> int | str | None:
+        """HTTP status or error of ``url``; None when it may not be fetched (test mode)."""
+        if not self.may_fetch(url):
+            return None
+        return await self.probe(url)
+
     def probe(self, url: str) -> asyncio.Task[int | str]:
         """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
         if url not in self._probes:
@@ -296,7 +302,7 @@ async def _audit_page(
             lambda tab: probe_site(
                 tab,
                 art,
-                fetch_status=renderer.probe,
+                fetch_status=renderer.fetch_status,
                 submit=renderer.options.submit_forms,
                 timeout_ms=renderer.options.settings.timeout_ms,
             ),

@@ -28,7 +28,7 @@ CONFIRM_WORDS = re.compile(r"成功|已提交|感谢|收到|受理|已收到")
 CAPTCHA = re.compile(r"captcha|验证码|yzm|verify|checkcode|validatecode|randcode", re.I)
 TEST_MESSAGE = "【自动化检查测试留言】此留言由政府网站检查工具提交，用于验证留言功能是否可用，请忽略，无需答复。"
 
-FetchStatus = Callable[[str], Awaitable[int | str]]
+FetchStatus = Callable[[str], Awaitable[int | str | None]]  # None: not fetched (test mode)
 
 
 def channels(art: Artifacts) -> list[Link]:

@@ -165,7 +165,7 @@ def run_probe(server: DemoServer, home_path: str, *, submit: bool = False) -> di
             art = await renderer.render(server.url + home_path, None)
             return await renderer.with_tab(
                 server.url,
-                lambda tab: probe_site(tab, art, fetch_status=renderer.probe, submit=submit),
+                lambda tab: probe_site(tab, art, fetch_status=renderer.fetch_status, submit=submit),
             )
 
     return asyncio.run(go())
