@@ -34,6 +34,7 @@ from auditor.extract import sitemap_link
 from auditor.gather import RenderSettings, new_tab, render
 from auditor.interaction import probe_site
 from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
+from auditor.qr import gather_qr
 
 T = TypeVar("T")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -310,6 +311,11 @@ async def _audit_page(
     link = sitemap_link(art) if art.loaded else None
     if link and renderer.may_fetch(link.href):
         art.probes[link.href] = await renderer.probe(link.href)
+    if art.loaded and art.screenshot:
+        try:
+            art.qr = await gather_qr(art, shot, fetch_status=renderer.fetch_status)
+        except Exception as exc:
+            art.errors["qr"] = f"二维码识别失败：{type(exc).__name__}: {exc}"
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)

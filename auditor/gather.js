@@ -174,7 +174,11 @@
     }
     const next = img.nextElementSibling || (img.parentElement && img.parentElement.nextElementSibling);
     if (next) near.push(clean(next.innerText, 40));
-    return clean(near.filter(Boolean).join(" "), 120);
+    const parts = [];
+    for (const t of near.map((x) => clean(x || "", 80))) {
+      if (t && !parts.some((p) => p.includes(t))) parts.push(t);
+    }
+    return clean(parts.join(" "), 120);
   };
   const images = Array.from(document.images).slice(0, 1500).map((img) => {
     const a = img.closest("a");

@@ -33,11 +33,11 @@ EXPECTED_IDS = {
     "message-response",
     "annual-report",
     "site-search",
+    "qr-image",
 }
 SITE_IDS = {"column-update"}
 # Roles already reserved for checks being integrated (issue 3 and 5); emptied as they land.
 PLANNED = {
-    "qr-image",
     "link-health",
     "accessibility",
     "elderly-mode",

@@ -39,6 +39,7 @@ from auditor.checks.interaction import (
     site_search,
 )
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
+from auditor.checks.qr import qr_image
 from auditor.model import Finding, SiteSpec
 
 ALL_CHECKS: tuple[Check, ...] = (
@@ -63,6 +64,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     message_response,
     annual_report,
     site_search,
+    qr_image,
 )
 # Checks over all pages of a site, run once the site's pages are done.
 SITE_CHECKS: tuple[SiteCheck, ...] = (column_update,)
