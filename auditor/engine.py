@@ -33,7 +33,16 @@ from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract import sitemap_link
 from auditor.gather import RenderSettings, new_tab, render
 from auditor.interaction import probe_site
-from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
+from auditor.links import LinkChecker, urls_to_check
+from auditor.model import (
+    Finding,
+    Outcome,
+    PageResult,
+    PageType,
+    RunResult,
+    SiteResult,
+    SiteSpec,
+)
 from auditor.qr import gather_qr
 
 T = TypeVar("T")
@@ -69,6 +78,8 @@ class AuditOptions:
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
     probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
+    check_links: bool = True  # every link, image and attachment over HTTP (link-health)
+    decode_qr: bool = True  # QR codes on every page (qr-image)
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
 
@@ -84,6 +95,9 @@ class Renderer:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._probes: dict[str, asyncio.Task[int | str]] = {}
         self._request: APIRequestContext | None = None
+        self._strict_tab: Page | None = None  # certificate errors are not ignored here
+        self._strict_lock = asyncio.Lock()
+        self.links: LinkChecker | None = None
         self.browser_version = ""
 
     @asynccontextmanager
@@ -93,10 +107,19 @@ class Renderer:
             self.browser_version = browser.version
             self._browser = browser
             self._request = await pw.request.new_context(ignore_https_errors=True)
+            timeout_s = self.options.settings.timeout_ms / 1000
+            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host.
+            self.links = LinkChecker(
+                per_host=2,
+                delay_s=0.02 if self.options.test_mode else 0.2,
+                timeout_s=timeout_s,
+                browser_recheck=self.browser_status,
+            )
             try:
                 for _ in range(self.size):
                     self._pool.put_nowait(await new_tab(browser, self.options.settings))
-                yield self
+                async with self.links:
+                    yield self
             finally:
                 await self._request.dispose()
                 await browser.close()
@@ -132,6 +155,22 @@ class Renderer:
         if not url.startswith(("http://", "https://")):
             return False
         return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
+
+    async def browser_status(self, url: str) -> int | None:
+        """What a real browser gets for ``url`` (WAFs often answer scripts 403 but browsers 200)."""
+        if not self.may_fetch(url) or self._browser is None:
+            return None
+        async with self._strict_lock:
+            if self._strict_tab is None:
+                ctx = await self._browser.new_context(locale="zh-CN", ignore_https_errors=False)
+                self._strict_tab = await ctx.new_page()
+            try:
+                response = await self._strict_tab.goto(
+                    url, wait_until="domcontentloaded", timeout=self.options.settings.timeout_ms
+                )
+            except PlaywrightError:
+                return None
+            return response.status if response else None
 
     async def fetch_status(self, url: str) -> int | str | None:
         """HTTP status or error of ``url``; None when it may not be fetched (test mode)."""
@@ -269,7 +308,8 @@ async def audit_site(
             if on_page:
                 on_page(site, page)
             rendered.append(art)
-            if art.loaded:
+            # Articles are leaves: their links (attachments, 相关链接) are checked, not crawled.
+            if art.loaded and art.page_type is not PageType.ARTICLE:
                 sources.append(art)
         if budget <= 0:
             break
@@ -311,7 +351,13 @@ async def _audit_page(
     link = sitemap_link(art) if art.loaded else None
     if link and renderer.may_fetch(link.href):
         art.probes[link.href] = await renderer.probe(link.href)
-    if art.loaded and art.screenshot:
+    if art.loaded and renderer.links is not None and renderer.options.check_links:
+        urls = [u for u in urls_to_check(art) if renderer.may_fetch(u)]
+        try:
+            art.link_status = await renderer.links.check_many(urls)
+        except Exception as exc:
+            art.errors["link_status"] = f"链接检查失败：{type(exc).__name__}: {exc}"
+    if art.loaded and art.screenshot and renderer.options.decode_qr:
         try:
             art.qr = await gather_qr(art, shot, fetch_status=renderer.fetch_status)
         except Exception as exc:

@@ -34,11 +34,11 @@ EXPECTED_IDS = {
     "annual-report",
     "site-search",
     "qr-image",
+    "link-health",
 }
 SITE_IDS = {"column-update"}
 # Roles already reserved for checks being integrated (issue 3 and 5); emptied as they land.
 PLANNED = {
-    "link-health",
     "accessibility",
     "elderly-mode",
     "mobile-layout",

@@ -38,6 +38,7 @@ from auditor.checks.interaction import (
     message_response,
     site_search,
 )
+from auditor.checks.links import link_health
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.checks.qr import qr_image
 from auditor.model import Finding, SiteSpec
@@ -65,6 +66,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     annual_report,
     site_search,
     qr_image,
+    link_health,
 )
 # Checks over all pages of a site, run once the site's pages are done.
 SITE_CHECKS: tuple[SiteCheck, ...] = (column_update,)

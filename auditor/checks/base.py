@@ -123,10 +123,10 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
             **kw,
         )
 
-    if page.page_type not in chk.page_types:
-        return [finding(Outcome.NOT_APPLICABLE, f"不适用于{_TYPE_NAMES[page.page_type]}")]
     if chk.id != "page-availability" and not page.loaded:
         return [finding(Outcome.NOT_APPLICABLE, "页面未能打开，见 page-availability")]
+    if page.page_type not in chk.page_types:
+        return [finding(Outcome.NOT_APPLICABLE, f"不适用于{_TYPE_NAMES[page.page_type]}")]
     failed = [f"{name}: {page.errors[name]}" for name in chk.requires if name in page.errors]
     if failed:
         return [finding(Outcome.ERROR, "采集失败：" + "; ".join(failed))]
