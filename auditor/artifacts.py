@@ -130,6 +130,7 @@ class Artifacts:
     list_items: list[dict[str, Any]] = field(default_factory=list)  # dated list entries
     link_status: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> link check
     qr: list[dict[str, Any]] = field(default_factory=list)  # QR candidates and decodes
+    main_font_px: float = 0.0  # median size of the main text (compared with the elderly mode)
     interaction: dict[str, Any] | None = None  # form probes (互动交流, search)
     document_size: tuple[int, int] = (0, 0)
     viewport: tuple[int, int] = (0, 0)

@@ -17,13 +17,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.async_api import APIRequestContext, Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from auditor import __version__
+from auditor.a11y import find_elderly_entry, probe_elderly, render_phone, screenshot_rect
 from auditor.artifacts import Artifacts
 from auditor.browser import launch
 from auditor.checks import run_all, run_site
@@ -78,6 +79,8 @@ class AuditOptions:
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
     probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
+    phone: bool = True  # every page again at 375×812 (mobile-layout)
+    elderly: bool = True  # the elderly-mode page, when the home page links one (elderly-mode)
     check_links: bool = True  # every link, image and attachment over HTTP (link-health)
     decode_qr: bool = True  # QR codes on every page (qr-image)
     submit_forms: bool = False  # really submit a test message (--submit-forms)
@@ -97,6 +100,7 @@ class Renderer:
         self._request: APIRequestContext | None = None
         self._strict_tab: Page | None = None  # certificate errors are not ignored here
         self._strict_lock = asyncio.Lock()
+        self._extra = asyncio.Semaphore(self.size)  # phone and elderly contexts besides the tabs
         self.links: LinkChecker | None = None
         self.browser_version = ""
 
@@ -171,6 +175,30 @@ class Renderer:
             except PlaywrightError:
                 return None
             return response.status if response else None
+
+    async def phone(self, url: str, screenshot: Path) -> dict[str, Any]:
+        """The page at a phone viewport, in its own context, counted against the host."""
+        assert self._browser is not None
+        async with self._polite(url), self._extra:
+            return await render_phone(
+                self._browser, url, screenshot, timeout_ms=self.options.settings.timeout_ms
+            )
+
+    async def elderly(self, url: str, normal_font_px: float, screenshot: Path) -> dict[str, Any]:
+        assert self._browser is not None
+        async with self._polite(url), self._extra:
+            return await probe_elderly(
+                self._browser,
+                url,
+                normal_font_px=normal_font_px,
+                screenshot=screenshot,
+                timeout_ms=self.options.settings.timeout_ms,
+            )
+
+    def _polite(self, url: str) -> asyncio.Semaphore:
+        return self._hosts.setdefault(
+            urlsplit(url).netloc, asyncio.Semaphore(self.options.per_host)
+        )
 
     async def fetch_status(self, url: str) -> int | str | None:
         """HTTP status or error of ``url``; None when it may not be fetched (test mode)."""
@@ -351,6 +379,16 @@ async def _audit_page(
     link = sitemap_link(art) if art.loaded else None
     if link and renderer.may_fetch(link.href):
         art.probes[link.href] = await renderer.probe(link.href)
+    options = renderer.options
+    if art.loaded and options.phone:
+        art.mobile = await renderer.phone(
+            art.final_url or url, site_dir / f"p{index:02d}-mobile.png"
+        )
+    entry = find_elderly_entry(art) if is_home and art.loaded and options.elderly else None
+    if entry and entry["kind"] == "link" and renderer.may_fetch(entry["href"]):
+        art.elderly = await renderer.elderly(
+            entry["href"], art.main_font_px, site_dir / f"p{index:02d}-elderly.png"
+        )
     if art.loaded and renderer.links is not None and renderer.options.check_links:
         urls = [u for u in urls_to_check(art) if renderer.may_fetch(u)]
         try:
@@ -399,19 +437,30 @@ def check_page(
 def _with_evidence(
     f: Finding, art: Artifacts, shot: Path | None, site_dir: Path, run_dir: Path, page: int, n: int
 ) -> Finding:
-    if f.outcome not in (Outcome.FAIL, Outcome.REVIEW) or not shot or not shot.exists():
+    if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
         return f
     missing = f.rect is None
     rect = f.rect
-    if missing:
+    margin = 120
+    source = f.data.get("evidence_source")
+    other = art.mobile if source == "mobile" else art.elderly if source == "elderly" else None
+    if other and other.get("screenshot"):
+        # Phone and elderly-mode findings are shown on their own screenshots.
+        shot = site_dir / other["screenshot"]
+        if rect is not None and source == "mobile":
+            rect, margin = screenshot_rect(rect, other), 240
+    elif missing:
         region = (
             art.footer if f.region == "footer" else art.header if f.region == "header" else None
         )
         rect = region.rect if region else None
+    if not shot or not shot.exists():
+        return f
     dest = site_dir / "evidence" / evidence_filename(page, f.check, n)
     dest.parent.mkdir(exist_ok=True)
     try:
-        render_evidence(shot, dest, rect=rect, caption=f"[{f.check}] {f.message}", missing=missing)
+        caption = f"[{f.check}] {f.message}"
+        render_evidence(shot, dest, rect=rect, caption=caption, missing=missing, margin=margin)
     except Exception as exc:  # evidence must never lose the finding itself
         return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": str(exc)}})
     return Finding(**{**f.__dict__, "evidence": _rel(dest, run_dir)})

@@ -85,6 +85,8 @@ class RenderSettings:
     quiet_ms: int = 100
     screenshot_max_height: int = 16_000
     viewport: tuple[int, int] = (1366, 768)
+    axe: bool = True  # accessibility: run axe-core on the rendered page
+    axe_time_limit_s: float = 20.0  # axe can take minutes on huge DOMs: bounded, then an error
 
 
 @cache
@@ -137,6 +139,9 @@ async def render(
         if not art.load_error:
             await _settle(page, settings)
             await _gather(page, art)
+            if settings.axe and not await _accessibility(page, art, settings):
+                await page.close()  # axe hung the page: the engine replaces a closed tab
+                return art
         if screenshot is not None:
             await _screenshot(page, art, screenshot, settings)
         return art
@@ -144,6 +149,21 @@ async def render(
         art.console_errors = console[:100]
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_error)
+
+
+async def _accessibility(page: Page, art: Artifacts, settings: RenderSettings) -> bool:
+    """axe-core before the screenshot, so its rects match the picture; False if the tab hung."""
+    from auditor.a11y import page_font_px, run_axe  # a11y builds on this module
+
+    art.axe = await run_axe(page, time_limit_s=settings.axe_time_limit_s)
+    if "error" in art.axe:
+        art.errors["axe"] = art.axe["error"]
+        return art.axe.get("page_usable") is not False
+    try:
+        art.main_font_px = await page_font_px(page)
+    except PlaywrightError:
+        art.main_font_px = 0.0
+    return True
 
 
 async def _navigate(page: Page, url: str, art: Artifacts, settings: RenderSettings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.artifacts import Artifacts
+from auditor.checks.accessibility import accessibility, elderly_mode, mobile_layout
 from auditor.checks.availability import domain_name, page_availability
 from auditor.checks.base import (
     Check,
@@ -67,6 +68,9 @@ ALL_CHECKS: tuple[Check, ...] = (
     site_search,
     qr_image,
     link_health,
+    accessibility,
+    elderly_mode,
+    mobile_layout,
 )
 # Checks over all pages of a site, run once the site's pages are done.
 SITE_CHECKS: tuple[SiteCheck, ...] = (column_update,)

@@ -203,7 +203,17 @@ def _elderly_page_problems(probe: dict[str, Any], entry_data: dict[str, Any]) ->
     src = {"evidence_source": "elderly", "elderly_url": probe.get("final_url") or probe["url"]}
     problems: list[Problem] = []
     font, normal = float(probe.get("font_px") or 0), float(probe.get("normal_font_px") or 0)
-    if not probe.get("larger"):
+    if probe.get("larger") is None:
+        problems.append(
+            Problem(
+                f"无法比较长者版与普通版的正文字号（长者版 {font:g} px，普通版 {normal:g} px；"
+                "0 表示页面上未找到可测量的正文），请人工确认长者版是否提供大字显示",
+                outcome=Outcome.REVIEW,
+                region="page",
+                data={**src, **entry_data, "expected": f"> {normal:g} px", "found": f"{font:g} px"},
+            )
+        )
+    elif not probe["larger"]:
         sample = probe.get("main_sample") or {}
         problems.append(
             Problem(
@@ -279,6 +289,15 @@ def mobile_layout(page: Artifacts, site: SiteSpec) -> list[Problem]:
         raise NotApplicable("本页未在手机视口渲染")
     if m.get("error"):
         raise GathererError(m["error"])
+    status = m.get("status")
+    if isinstance(status, int) and status >= 400:
+        return [  # sites that send phones to a separate m. site: that site is broken
+            Problem(
+                f"手机浏览器访问返回 HTTP {status}（{m.get('final_url') or m.get('url', '')}）",
+                region="page",
+                data={"evidence_source": "mobile", "expected": "HTTP 200", "found": status},
+            )
+        ]
     vw = int(m.get("viewport_width") or 375)
     layout = int(m.get("layout_width") or vw)
     font = float(m.get("main_font_px") or 0)

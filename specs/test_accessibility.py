@@ -1,0 +1,16 @@
+"""无障碍、适老化与手机适配 (GB/T 37668-2019; standards.md §5, §7.5)."""
+
+import pytest
+
+from auditor.pytest_plugin import assert_check
+
+ACCESSIBILITY_CHECKS = [
+    "accessibility",
+    "elderly-mode",
+    "mobile-layout",
+]
+
+
+@pytest.mark.parametrize("check_id", ACCESSIBILITY_CHECKS)
+def test_accessibility(audited_page, check_id, record_property):
+    assert_check(audited_page, check_id, record_property)
