@@ -228,15 +228,35 @@ def engine_concurrency() -> int:
         return DEFAULT_CONCURRENCY
 
 
+# The identity checks of the core issue only: no axe, phone render, link or QR checks, probes.
+CORE_ONLY = {
+    "phone": False,
+    "elderly": False,
+    "check_links": False,
+    "decode_qr": False,
+    "probe_interaction": False,
+}
+
+
 async def auditor_engine(
-    home: str, n_pages: int, out_dir: Path, executable: str, concurrency: int | None
+    home: str,
+    n_pages: int,
+    out_dir: Path,
+    executable: str,
+    concurrency: int | None,
+    *,
+    full: bool,
 ) -> int | None:
-    """(c) ``auditor.engine.audit`` on the home page, crawling up to ``n_pages`` pages."""
+    """(c)/(d) ``auditor.engine.audit`` on the home page, crawling up to ``n_pages`` pages."""
     found = _engine()
     if found is None:
         return None
     options_cls, audit, site_spec = found
     extra: dict[str, Any] = {"browser": executable}
+    if not full:
+        from auditor.gather import RenderSettings
+
+        extra |= CORE_ONLY | {"settings": RenderSettings(axe=False)}
     if concurrency:
         extra |= {"concurrency": concurrency, "per_host": concurrency}
     options = _options(options_cls, out_dir=out_dir, max_pages=n_pages, test_mode=True, **extra)
@@ -279,7 +299,12 @@ async def run(args: argparse.Namespace) -> int:
             t_par, _ = await timed(lambda: bare_concurrent(urls, shots, executable, concurrency))
             t_aud, n_aud = await timed(
                 lambda: auditor_engine(
-                    server.url, len(urls), work / "audit", executable, args.concurrency
+                    server.url, len(urls), work / "audit", executable, args.concurrency, full=False
+                )
+            )
+            t_full, n_full = await timed(
+                lambda: auditor_engine(
+                    server.url, len(urls), work / "full", executable, args.concurrency, full=True
                 )
             )
         n = len(urls)
@@ -288,11 +313,16 @@ async def run(args: argparse.Namespace) -> int:
         if n_aud is None:
             print("  (c) auditor engine: skipped")
         else:
-            _row("(c) auditor engine", t_aud, n_aud, f"  ({n_aud} pages audited)")
+            _row("(c) auditor, identity checks", t_aud, n_aud, f"  ({n_aud} pages audited)")
+            if n_full:
+                _row(
+                    "(d) auditor, every check", t_full, n_full, "  (+axe, phone, links, QR, probes)"
+                )
             if n_aud != n:
                 print(f"      note: the auditor audited {n_aud} pages, the bare loops {n}")
-            print(f"auditor vs bare sequential loop: {t_aud / t_seq:.2f}×")
-            print(f"auditor vs bare concurrent:      {t_aud / t_par:.2f}×")
+            print(f"auditor (identity) vs bare sequential loop: {t_aud / t_seq:.2f}×")
+            print(f"auditor (identity) vs bare concurrent:      {t_aud / t_par:.2f}×")
+            print(f"auditor (every check) vs bare sequential:   {t_full / t_seq:.2f}×")
         print(f"bare concurrent vs bare sequential loop: {t_par / t_seq:.2f}×")
         if args.keep:
             print(f"kept {work}")
