@@ -1,12 +1,17 @@
 """The run as one self-contained Chinese HTML page, for the people who act on the findings.
 
-Inline CSS, no external assets; screenshots and evidence PNGs are linked by their paths relative to
-the run directory, where the HTML file is written. Jinja autoescaping is on: titles, messages and
-snippets come from the audited pages and must never become markup.
+Inline CSS, no external assets and no script at all; screenshots and evidence PNGs are linked by
+their paths relative to the run directory, where the HTML file is written. Jinja autoescaping is
+on: titles, messages and snippets come from the audited pages and must never become markup.
+
+The site list shows each site's national verdict (合格/不合格, ``auditor.verdict``); the filters
+(地区, 结论, 检查项) and the full-size evidence view are pure CSS (``:has()`` and ``:target``), so
+the report stays script-free and every class or id built from data is a slug or an index.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
@@ -23,7 +28,10 @@ from auditor.model import (
     Severity,
     SiteResult,
 )
+from auditor.notice.paragraph import overview_paragraphs
+from auditor.notice.tables import NoticeData, SiteRow, build
 from auditor.report.json_report import atomic_write_text
+from auditor.verdict import ScoringTable, default_table
 
 __all__ = [
     "OUTCOME_LABELS",
@@ -32,6 +40,8 @@ __all__ = [
     "ROLE_LABELS",
     "SEVERITY_LABELS",
     "render_html",
+    "render_template",
+    "slug",
     "write_html",
 ]
 
@@ -74,20 +84,75 @@ class _PageView:
     not_applicable: list[str] = field(default_factory=list)
 
 
-def write_html(run: RunResult, path: Path) -> None:
+@dataclass
+class _SiteView:
+    """One site as the template shows it: counts, verdict, filter classes and page views."""
+
+    site: SiteResult
+    counts: _SiteCounts
+    pages: list[_PageView]
+    row: SiteRow
+    classes: str  # filter classes: rg-N (region), v-pass|v-fail|v-none, c-<check> ...
+    site_problems: list[Finding] = field(default_factory=list)
+
+
+def write_html(
+    run: RunResult,
+    path: Path,
+    table: ScoringTable | None = None,
+    notice: NoticeData | None = None,
+) -> None:
     """Render the report to ``path`` (atomically), which should be inside the run directory."""
-    atomic_write_text(Path(path), render_html(run))
+    atomic_write_text(Path(path), render_html(run, table, notice))
 
 
-def render_html(run: RunResult) -> str:
-    """The report as a string."""
-    sites = [(site, _counts(site), [_page_view(p) for p in site.pages]) for site in run.sites]
+def render_html(
+    run: RunResult, table: ScoringTable | None = None, notice: NoticeData | None = None
+) -> str:
+    """The report as a string; verdicts use ``table`` (default: the national default table)."""
+    data = notice or build(run, table or default_table(), Path("."))
+    regions = [r.region for r in data.regions]
+    checks: list[str] = []
+    views = []
+    for site, row in zip(run.sites, data.sites, strict=True):
+        problem_checks = sorted(
+            {
+                f.check
+                for f in [*site.findings, *(g for p in site.pages for g in p.findings)]
+                if f.is_problem or f.outcome is Outcome.ERROR
+            }
+        )
+        checks += [c for c in problem_checks if c not in checks]
+        verdict = {"合格": "v-pass", "不合格": "v-fail"}.get(row.verdict.label, "v-none")
+        classes = " ".join(
+            [
+                f"rg-{regions.index(row.region) + 1}",
+                verdict,
+                *(f"c-{slug(c)}" for c in problem_checks),
+            ]
+        )
+        site_problems = [f for f in site.findings if f.is_problem or f.outcome is Outcome.ERROR]
+        views.append(
+            _SiteView(
+                site,
+                _counts(site),
+                [_page_view(p) for p in site.pages],
+                row,
+                classes,
+                site_problems,
+            )
+        )
     return (
         _env()
         .get_template("report.html.j2")
         .render(
             run=run,
-            sites=sites,
+            sites=views,
+            regions=regions,
+            checks=sorted(checks),
+            table=data.table,
+            total=data.total,
+            overview=overview_paragraphs(data) if data.websites else [],
             page_total=sum(len(s.pages) for s in run.sites),
             outcome_labels=OUTCOME_LABELS,
             severity_labels=SEVERITY_LABELS,
@@ -96,6 +161,16 @@ def render_html(run: RunResult) -> str:
             region_labels=REGION_LABELS,
         )
     )
+
+
+def render_template(name: str, **context: object) -> str:
+    """Another page of the same family (e.g. ``recheck.html.j2``) with the same escaping rules."""
+    return _env().get_template(name).render(**context)
+
+
+def slug(text: str) -> str:
+    """A CSS-class/id-safe form of a check id (ids are kebab-case already; this guarantees it)."""
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:60] or "x"
 
 
 def _env() -> Environment:
@@ -109,6 +184,7 @@ def _env() -> Environment:
     env.filters["relhref"] = _relhref
     env.filters["weblink"] = _weblink
     env.filters["clip"] = _clip
+    env.filters["slug"] = slug
     return env
 
 
@@ -116,10 +192,10 @@ def _counts(site: SiteResult) -> _SiteCounts:
     c = _SiteCounts(pages=len(site.pages), errors=1 if site.error else 0)
     for page in site.pages:
         c.errors += 1 if page.error else 0
-        for f in page.findings:
-            c.failed += f.outcome is Outcome.FAIL
-            c.review += f.outcome is Outcome.REVIEW
-            c.errors += f.outcome is Outcome.ERROR
+    for f in [*site.findings, *(g for p in site.pages for g in p.findings)]:
+        c.failed += f.outcome is Outcome.FAIL
+        c.review += f.outcome is Outcome.REVIEW
+        c.errors += f.outcome is Outcome.ERROR
     return c
 
 

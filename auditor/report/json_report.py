@@ -12,6 +12,16 @@ Schema ``auditor-run/1`` (``RunResult.to_dict``; UTF-8, Chinese kept as is)::
       "sites": [{
         "site": {"url", "name", "code", "sponsor", "region", "extra": {}, "row"},
         "error": "",                             # the site could not be audited at all
+        "verdict": {                             # national verdict (auditor/verdict.py); derived
+          "label": "合格" | "不合格" | "未检查",  # from the findings and the scoring table, so
+          "passed": true, "score": 96.5,         # read_json ignores it and reports recompute it
+          "vetoes": [{"indicator", "check", "count", "message"}],   # failing 单项否决 items
+          "deductions": [{"indicator", "points", "raw", "checks": [{"check", "points", "units"}]}],
+          "decisive": ["单项否决：单项否决/首页不更新（homepage-freshness）"],
+          "review": ["header-site-name"],        # veto/deduct checks needing a person's look
+          "unscored": [], "table": "国办秘函〔2019〕19号 检查指标（本工具默认表）"
+        },
+        "findings": [...],                       # site-level findings (same shape as below)
         "pages": [{
           "url", "final_url",                    # as requested / after redirects
           "status": 200,                         # HTTP status, null if no response
@@ -46,16 +56,24 @@ import tempfile
 from pathlib import Path
 
 from auditor.model import RunResult
+from auditor.verdict import ScoringTable, default_table, judge
 
 __all__ = ["SCHEMA", "atomic_write_text", "read_json", "write_json"]
 
 SCHEMA = "auditor-run/1"
 
 
-def write_json(run: RunResult, path: Path) -> None:
-    """Write the run atomically: a crash or a bad value never leaves half a file behind."""
+def write_json(run: RunResult, path: Path, table: ScoringTable | None = None) -> None:
+    """Write the run atomically: a crash or a bad value never leaves half a file behind.
+
+    Each site gets its ``verdict`` under ``table`` (default: the national default table).
+    """
+    table = table or default_table()
+    d = run.to_dict()
+    for site, out in zip(run.sites, d["sites"], strict=True):
+        out["verdict"] = judge(site, table).to_dict()
     # serialise first: an unserialisable value must fail before anything touches the disk
-    text = json.dumps(run.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(d, ensure_ascii=False, indent=1) + "\n"
     atomic_write_text(Path(path), text)
 
 

@@ -1,0 +1,378 @@
+"""复核: re-audit only what failed, and say per earlier finding 已整改 or 未整改.
+
+Why: after a notice, offices give sites a deadline and then check the named problems again
+(“复核截止日期”, standards.md §6). Re-auditing whole sites would mix in unrelated changes; so the
+re-check renders again only the pages that had failing findings (a site with a failing site-level
+finding, e.g. 栏目不更新, is crawled again as a whole, since that verdict is over all its pages).
+
+Matching is by (site, page, check): a check that still fails on that page is 未整改, one that
+passes (or no longer applies) is 已整改, and one that cannot be judged (page did not open, review,
+error) is 无法复核. Failing findings of checks that did not fail before are new problems, listed
+apart. Each item carries before and after evidence: for 已整改 items the after picture is cut from
+the new screenshot at the place the problem was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from auditor import manifest
+from auditor.model import Finding, Outcome, PageResult, Rect, RunResult, SiteResult, SiteSpec
+from auditor.notice.problem_text import clean_text
+from auditor.report.json_report import atomic_write_text, write_json
+
+if TYPE_CHECKING:
+    from auditor.engine import AuditOptions, ProgressSink
+
+__all__ = [
+    "FIXED",
+    "NOT_FIXED",
+    "UNKNOWN",
+    "RecheckItem",
+    "RecheckReport",
+    "compare",
+    "recheck",
+    "write_recheck",
+]
+
+FIXED, NOT_FIXED, UNKNOWN = "已整改", "未整改", "无法复核"
+REPORT_JSON, REPORT_HTML = "recheck.json", "recheck.html"
+_SHOT_INDEX = re.compile(r"p(\d+)\.png$")
+
+
+@dataclass
+class RecheckItem:
+    """One earlier problem (a check on a page, or site-level) and what the re-check found."""
+
+    site: SiteSpec
+    page_url: str  # "" for a site-level finding
+    check: str
+    status: str
+    before: list[Finding]
+    after: list[Finding] = field(default_factory=list)
+    after_evidence: str = ""  # run-relative (re-check run) picture of the place, when fixed
+
+    @property
+    def after_picture(self) -> str:
+        """The after evidence: the place now (fixed) or the still-failing finding's picture."""
+        if self.status == FIXED:
+            return self.after_evidence
+        return next((f.evidence for f in self.after if f.evidence), "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site.url,
+            "name": self.site.name,
+            "page_url": self.page_url,
+            "check": self.check,
+            "status": self.status,
+            "before": [f.to_dict() for f in self.before],
+            "after": [f.to_dict() for f in self.after],
+            "after_evidence": self.after_evidence,
+        }
+
+
+@dataclass
+class RecheckReport:
+    original: Path
+    out_dir: Path
+    before: RunResult
+    after: RunResult
+    items: list[RecheckItem] = field(default_factory=list)
+    new: list[tuple[SiteSpec, Finding]] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(item.status == status for item in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "auditor-recheck/1",
+            "original": str(self.original),
+            "as_of": self.after.as_of,
+            "started": self.after.started,
+            "finished": self.after.finished,
+            "counts": {s: self.count(s) for s in (FIXED, NOT_FIXED, UNKNOWN)}
+            | {"新发现问题": len(self.new)},
+            "items": [i.to_dict() for i in self.items],
+            "new": [{"site": s.url, "name": s.name, **f.to_dict()} for s, f in self.new],
+        }
+
+
+# -- what to re-audit --------------------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    idx: int
+    result: SiteResult
+    pages: list[PageResult]  # pages with failing findings
+    whole_site: bool  # a site-level finding failed: crawl again
+
+
+def _targets(run: RunResult) -> list[_Target]:
+    targets = []
+    for idx, site in enumerate(run.sites, 1):
+        pages = [p for p in site.pages if any(f.outcome is Outcome.FAIL for f in p.findings)]
+        whole = any(f.outcome is Outcome.FAIL for f in site.findings)
+        if pages or whole:
+            targets.append(_Target(idx, site, pages, whole))
+    return targets
+
+
+def _page_index(page: PageResult, fallback: int) -> int:
+    m = _SHOT_INDEX.search(page.screenshot)
+    return int(m.group(1)) if m else fallback
+
+
+async def _reaudit(
+    targets: list[_Target], options: AuditOptions, sink: ProgressSink
+) -> list[SiteResult]:
+    from auditor.engine import Renderer, _audit_page, audit_site, site_dir_name
+
+    renderer = Renderer(options)
+    results: dict[int, SiteResult] = {}
+    async with renderer.running():
+        sink.add_total(sum(len(t.pages) for t in targets if not t.whole_site))
+
+        async def one(t: _Target) -> None:
+            site = t.result.site
+            site_dir = options.out_dir / site_dir_name(t.idx, site)
+            if t.whole_site:
+                results[t.idx] = await audit_site(renderer, site, site_dir, sink)
+                return
+            site_dir.mkdir(parents=True, exist_ok=True)
+            (site_dir / "site.json").write_text(
+                json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            home = t.result.pages[0].url if t.result.pages else site.url
+            outcomes = await asyncio.gather(
+                *(
+                    _audit_page(
+                        renderer, site, site_dir, _page_index(p, n), p.url, is_home=p.url == home
+                    )
+                    for n, p in enumerate(t.pages)
+                )
+            )
+            for _art, page in outcomes:
+                sink.advance(page.url)
+            results[t.idx] = SiteResult(site=site, pages=[page for _a, page in outcomes])
+
+        await asyncio.gather(*(one(t) for t in targets))
+    return [results[t.idx] for t in targets]
+
+
+# -- comparing ---------------------------------------------------------------------------------
+
+
+def _fails(site: SiteResult) -> Iterator[tuple[str, Finding]]:
+    for f in site.findings:
+        if f.outcome is Outcome.FAIL:
+            yield "", f
+    for p in site.pages:
+        for f in p.findings:
+            if f.outcome is Outcome.FAIL:
+                yield p.url, f
+
+
+def compare(
+    before: RunResult, after: RunResult
+) -> tuple[list[RecheckItem], list[tuple[SiteSpec, Finding]]]:
+    """Earlier failing findings against the re-check: items by (site, page, check), new ones."""
+    after_by_url = {s.site.url: s for s in after.sites}
+    items: list[RecheckItem] = []
+    new: list[tuple[SiteSpec, Finding]] = []
+    for site in before.sites:
+        again = after_by_url.get(site.site.url)
+        groups: dict[tuple[str, str], list[Finding]] = {}
+        for page_url, f in _fails(site):
+            groups.setdefault((page_url, f.check), []).append(f)
+        for (page_url, check), fs in groups.items():
+            item = RecheckItem(site.site, page_url, check, UNKNOWN, fs)
+            if again is not None:
+                item.after, item.status = _judge_again(again, page_url, check)
+            items.append(item)
+        if again is not None:
+            new += [
+                (site.site, f) for page_url, f in _fails(again) if (page_url, f.check) not in groups
+            ]
+    return items, new
+
+
+def _judge_again(site: SiteResult, page_url: str, check: str) -> tuple[list[Finding], str]:
+    if page_url:
+        page = next((p for p in site.pages if p.url == page_url), None)
+        if page is None:
+            return [], UNKNOWN
+        findings = [f for f in page.findings if f.check == check]
+    else:
+        findings = [f for f in site.findings if f.check == check]
+    if any(f.outcome is Outcome.FAIL for f in findings):
+        return [f for f in findings if f.outcome is Outcome.FAIL], NOT_FIXED
+    if findings and all(f.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE) for f in findings):
+        # a page that did not open makes every other check not_applicable: that is no fix
+        page_down = page_url and any(
+            f.check == "page-availability" and f.outcome is Outcome.FAIL
+            for p in site.pages
+            if p.url == page_url
+            for f in p.findings
+        )
+        return findings, UNKNOWN if page_down else FIXED
+    return findings, UNKNOWN
+
+
+def _after_picture(item: RecheckItem, after: SiteResult, out_dir: Path, n: int) -> str:
+    """For a fixed item: the same place on the new screenshot, so before/after sit side by side."""
+    from auditor.artifacts import Artifacts
+    from auditor.evidence import render_evidence
+
+    page = next((p for p in after.pages if p.url == item.page_url), None)
+    shot = manifest.inside(out_dir, page.screenshot) if page else None
+    if page is None or shot is None or not shot.is_file():
+        return ""
+    first = item.before[0]
+    rect: Rect | None = first.rect
+    if rect is None and first.region in ("header", "footer"):
+        try:
+            art = Artifacts.load(shot.with_name(shot.stem + ".artifacts.json"))
+            region = art.footer if first.region == "footer" else art.header
+            rect = region.rect if region.found else None
+        except (OSError, ValueError, KeyError):
+            rect = None
+    dest = shot.parent / "recheck" / f"{shot.stem}-{_slug(item.check)}-{n}-after.png"
+    dest.parent.mkdir(exist_ok=True)
+    try:
+        render_evidence(
+            shot, dest, rect=rect, caption=f"复核：{FIXED}（{item.check}）此处问题已不存在"
+        )
+    except Exception:  # a picture must never lose the re-check result itself
+        return ""
+    return dest.resolve().relative_to(out_dir.resolve()).as_posix()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "check"
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+def default_out(run_dir: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return run_dir.parent / f"{run_dir.name}-recheck-{stamp}"
+
+
+async def recheck(
+    before: RunResult,
+    original: Path,
+    options: AuditOptions,
+    progress: ProgressSink | None = None,
+) -> RecheckReport:
+    """Re-audit the failing sites/pages of ``before`` into ``options.out_dir`` and compare."""
+    from auditor import __version__
+    from auditor.engine import _NoProgress
+
+    sink = progress or _NoProgress()
+    out_dir = options.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    targets = _targets(before)
+    sites = await _reaudit(targets, options, sink) if targets else []
+    after = RunResult(
+        started=started,
+        finished=datetime.now().astimezone().isoformat(timespec="seconds"),
+        as_of=(options.as_of or date.today()).isoformat(),
+        auditor_version=__version__,
+        browser_version=_browser_version(out_dir, sites),
+        options={"recheck_of": str(original), "max_pages": options.max_pages},
+        sites=sites,
+    )
+    items, new = compare(before, after)
+    order = {FIXED: 0, NOT_FIXED: 1, UNKNOWN: 2}
+    items.sort(key=lambda i: order[i.status])  # stable: sites keep their order within a status
+    after_by_url = {s.site.url: s for s in after.sites}
+    for n, item in enumerate(items, 1):
+        if item.status == FIXED and item.page_url:
+            item.after_evidence = _after_picture(item, after_by_url[item.site.url], out_dir, n)
+    report = RecheckReport(original, out_dir, before, after, items, new)
+    write_recheck(report)
+    return report
+
+
+def _browser_version(out_dir: Path, sites: list[SiteResult]) -> str:
+    for site in sites:
+        for page in site.pages:
+            shot = manifest.inside(out_dir, page.screenshot)
+            if shot is not None:
+                try:
+                    art = json.loads(shot.with_name(shot.stem + ".artifacts.json").read_text())
+                    return str(art.get("browser_version", ""))
+                except (OSError, ValueError):
+                    continue
+    return ""
+
+
+def write_recheck(report: RecheckReport) -> None:
+    """recheck.json, recheck.html, results.json and manifest.json in the re-check directory."""
+    out = report.out_dir
+    write_json(report.after, out / "results.json")
+    atomic_write_text(
+        out / REPORT_JSON, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    )
+    files = [e for s in report.after.sites for e in manifest.site_entries(out, s)]
+    files += [e for item in report.items if item.after_evidence and (e := _file_entry(out, item))]
+    manifest.write_manifest(
+        out,
+        {
+            "started": report.after.started,
+            "finished": report.after.finished,
+            "as_of": report.after.as_of,
+            "auditor_version": report.after.auditor_version,
+            "browser_version": report.after.browser_version,
+        },
+        files,
+    )
+    from auditor.report.html import render_template
+
+    atomic_write_text(
+        out / REPORT_HTML,
+        render_template(
+            "recheck.html.j2",
+            report=report,
+            statuses=(FIXED, NOT_FIXED, UNKNOWN),
+            before_href=lambda rel: _href(report.original, out, rel),
+            after_href=lambda rel: _href(out, out, rel),
+            clean=clean_text,
+        ),
+    )
+
+
+def _file_entry(out: Path, item: RecheckItem) -> dict[str, Any] | None:
+    path = manifest.inside(out, item.after_evidence)
+    if path is None or not path.is_file():
+        return None
+    return {
+        "path": item.after_evidence,
+        "kind": "evidence",
+        "sha256": manifest.sha256_of(path),
+        "bytes": path.stat().st_size,
+        "url": item.page_url,
+        "check": item.check,
+    }
+
+
+def _href(base: Path, report_dir: Path, rel: str) -> str:
+    """A file of ``base`` (run-relative ``rel``) as a link relative to the re-check report."""
+    path = manifest.inside(base, rel)
+    if path is None:
+        return ""
+    from urllib.parse import quote
+
+    return quote(Path(os.path.relpath(path, report_dir.resolve())).as_posix(), safe="/")

@@ -1,0 +1,349 @@
+"""The national verdict per site: 合格 / 不合格 (国办秘函〔2019〕19号; standards.md §3.1).
+
+Why a separate, pure module: the verdict is what a provincial notice publishes, and provinces use
+their own point tables. So the rule (veto → 不合格; else 100 − capped deductions, < 60 → 不合格)
+lives here, the numbers live in a data file (``data/scoring.toml``, or ``--scoring FILE``), and
+every reporter asks :func:`judge` instead of counting findings itself.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from auditor.model import Finding, Outcome, PageType, Role, SiteResult
+
+__all__ = [
+    "FAIL_LABEL",
+    "PASS_LABEL",
+    "UNCHECKED_LABEL",
+    "Deduction",
+    "IndicatorCap",
+    "Rule",
+    "ScoringError",
+    "ScoringTable",
+    "Verdict",
+    "VetoHit",
+    "default_table",
+    "judge",
+    "load_table",
+    "parse_table",
+]
+
+PASS_LABEL, FAIL_LABEL, UNCHECKED_LABEL = "合格", "不合格", "未检查"
+PER_UNITS = ("site", "page", "finding")
+
+
+class ScoringError(ValueError):
+    """A scoring table that cannot be used; the message names the file and the bad entry."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check's row: its role, where it deducts, how much, and where the numbers come from."""
+
+    check: str
+    role: Role
+    indicator: str
+    points: float = 0.0
+    cap: float = 0.0
+    per: str = "site"
+    pages: tuple[PageType, ...] = ()  # empty = every page type (and site-level findings)
+    source: str = ""
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class IndicatorCap:
+    path: str
+    cap: float
+    source: str = ""
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class ScoringTable:
+    name: str
+    rules: dict[str, Rule]
+    indicators: dict[str, IndicatorCap] = field(default_factory=dict)
+    total: float = 100.0
+    pass_line: float = 60.0
+    source: str = ""
+    origin: str = ""  # file it was read from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "origin": self.origin,
+            "total": self.total,
+            "pass_line": self.pass_line,
+        }
+
+
+@dataclass(frozen=True)
+class VetoHit:
+    """A failing 单项否决 indicator and the findings that failed it."""
+
+    indicator: str
+    check: str
+    count: int
+    message: str  # the first failing finding's message
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Points lost under one indicator, after the check and indicator caps."""
+
+    indicator: str
+    points: float
+    raw: float  # before the indicator cap
+    checks: tuple[tuple[str, float, int], ...]  # (check, points after its cap, units)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """合格 / 不合格 for one site, with the indicators that decided it."""
+
+    label: str
+    score: float | None  # None: vetoed (“不再对其他指标进行评分”) or not checked
+    vetoes: tuple[VetoHit, ...] = ()
+    deductions: tuple[Deduction, ...] = ()
+    review: tuple[str, ...] = ()  # veto/deduct checks with review or error outcomes
+    unscored: tuple[str, ...] = ()  # failing checks the table does not list
+    table: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.label == PASS_LABEL
+
+    @property
+    def decisive(self) -> list[str]:
+        """Chinese lines naming what decided the verdict (for reports)."""
+        if self.vetoes:
+            return [f"单项否决：{v.indicator}（{v.check}）" for v in self.vetoes]
+        if self.label == UNCHECKED_LABEL:
+            return ["未完成检查"]
+        lines = [
+            f"{d.indicator} 扣{_num(d.points)}分" for d in sorted(self.deductions, key=_by_points)
+        ]
+        if self.label == FAIL_LABEL:
+            return [f"得分{_num(self.score or 0)}分，低于合格线", *lines]
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "passed": self.passed,
+            "score": self.score,
+            "vetoes": [v.__dict__ for v in self.vetoes],
+            "deductions": [
+                {
+                    "indicator": d.indicator,
+                    "points": d.points,
+                    "raw": d.raw,
+                    "checks": [{"check": c, "points": p, "units": n} for c, p, n in d.checks],
+                }
+                for d in self.deductions
+            ],
+            "decisive": self.decisive,
+            "review": list(self.review),
+            "unscored": list(self.unscored),
+            "table": self.table,
+        }
+
+
+def _by_points(d: Deduction) -> tuple[float, str]:
+    return (-d.points, d.indicator)
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+def default_table() -> ScoringTable:
+    text = resources.files("auditor.data").joinpath("scoring.toml").read_text(encoding="utf-8")
+    return parse_table(text, origin="auditor/data/scoring.toml")
+
+
+def load_table(path: Path | None) -> ScoringTable:
+    """``--scoring FILE`` (a province's table), or the default one."""
+    if path is None:
+        return default_table()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScoringError(f"无法读取计分表 {path}：{exc}") from exc
+    return parse_table(text, origin=str(path))
+
+
+def parse_table(text: str, origin: str = "计分表") -> ScoringTable:
+    """Parse and validate a table; errors say which entry is wrong and what was expected."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScoringError(f"{origin} 不是有效的 TOML：{exc}") from exc
+    head = data.get("scoring", {})
+    checks = data.get("checks")
+    if not isinstance(checks, dict) or not checks:
+        raise ScoringError(f"{origin} 缺少 [checks.<检查项>] 表")
+    rules = {cid: _rule(cid, entry, origin) for cid, entry in checks.items()}
+    caps = {
+        path: IndicatorCap(
+            path,
+            _number(entry, "cap", f'{origin} [indicators."{path}"]'),
+            str(entry.get("source", "")),
+            bool(entry.get("verified", False)),
+        )
+        for path, entry in data.get("indicators", {}).items()
+    }
+    total = _number(head, "total", f"{origin} [scoring]", default=100.0)
+    pass_line = _number(head, "pass_line", f"{origin} [scoring]", default=60.0)
+    if not 0 <= pass_line <= total:
+        raise ScoringError(f"{origin} [scoring] pass_line={pass_line} 应在 0 与 total={total} 之间")
+    return ScoringTable(
+        name=str(head.get("name", origin)),
+        rules=rules,
+        indicators=caps,
+        total=total,
+        pass_line=pass_line,
+        source=str(head.get("source", "")),
+        origin=origin,
+    )
+
+
+def _rule(cid: str, entry: Any, origin: str) -> Rule:
+    where = f"{origin} [checks.{cid}]"
+    if not isinstance(entry, dict):
+        raise ScoringError(f"{where} 应为一个表")
+    try:
+        role = Role(entry.get("role", ""))
+    except ValueError:
+        raise ScoringError(
+            f"{where} role={entry.get('role')!r}，应为 veto、deduct 或 info"
+        ) from None
+    per = entry.get("per", "site")
+    if per not in PER_UNITS:
+        raise ScoringError(f"{where} per={per!r}，应为 {'、'.join(PER_UNITS)} 之一")
+    try:
+        pages = tuple(PageType(p) for p in entry.get("pages", []))
+    except ValueError:
+        raise ScoringError(f"{where} pages 只能含 home、column、article") from None
+    indicator = str(entry.get("indicator", "")).strip()
+    if not indicator:
+        raise ScoringError(f"{where} 缺少 indicator（指标名称，如“功能设计/网站标识”）")
+    points = _number(entry, "points", where, default=0.0)
+    return Rule(
+        check=cid,
+        role=role,
+        indicator=indicator,
+        points=points,
+        cap=_number(entry, "cap", where, default=points),
+        per=per,
+        pages=pages,
+        source=str(entry.get("source", "")),
+        verified=bool(entry.get("verified", False)),
+    )
+
+
+def _number(entry: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ScoringError(f"{where} {key}={value!r}，应为不小于 0 的数")
+    return float(value)
+
+
+# -- judging -----------------------------------------------------------------------------------
+
+
+def judge(site: SiteResult, table: ScoringTable) -> Verdict:
+    """The verdict for one site: veto first, then the capped deductions against the pass line."""
+    if not site.pages and not site.findings:
+        return Verdict(UNCHECKED_LABEL, None, table=table.name)
+    page_type = {p.url: p.page_type for p in site.pages}
+    findings = [*(f for p in site.pages for f in p.findings), *site.findings]
+    failing: dict[str, list[Finding]] = {}
+    review: set[str] = set()
+    unscored: set[str] = set()
+    for f in findings:
+        rule = table.rules.get(f.check)
+        if rule is None:
+            if f.outcome is Outcome.FAIL:
+                unscored.add(f.check)
+            continue
+        if rule.pages and page_type.get(f.page_url) not in rule.pages:
+            continue
+        if f.outcome is Outcome.FAIL:
+            failing.setdefault(f.check, []).append(f)
+        elif f.outcome in (Outcome.REVIEW, Outcome.ERROR) and rule.role is not Role.INFO:
+            review.add(f.check)
+    common = {
+        "review": tuple(sorted(review)),
+        "unscored": tuple(sorted(unscored)),
+        "table": table.name,
+    }
+    vetoes = tuple(
+        VetoHit(rule.indicator, cid, len(fs), fs[0].message)
+        for cid, fs in failing.items()
+        if (rule := table.rules[cid]).role is Role.VETO
+    )
+    if vetoes:
+        return Verdict(FAIL_LABEL, None, vetoes=vetoes, **common)  # type: ignore[arg-type]
+    deductions = _deductions(failing, table)
+    lost = _capped_total(deductions, table)
+    score = round(max(0.0, table.total - lost), 2)
+    label = PASS_LABEL if score >= table.pass_line else FAIL_LABEL
+    return Verdict(label, score, deductions=tuple(deductions), **common)  # type: ignore[arg-type]
+
+
+def _units(rule: Rule, fs: list[Finding]) -> int:
+    if rule.per == "site":
+        return 1
+    if rule.per == "page":
+        return len({f.page_url for f in fs})
+    return len(fs)
+
+
+def _deductions(failing: dict[str, list[Finding]], table: ScoringTable) -> list[Deduction]:
+    """Per indicator: each check's points × units, capped by the check's cap, then the indicator's."""
+    by_indicator: dict[str, list[tuple[str, float, int]]] = {}
+    for cid, fs in failing.items():
+        rule = table.rules[cid]
+        if rule.role is not Role.DEDUCT or rule.points <= 0:
+            continue
+        units = _units(rule, fs)
+        points = min(rule.points * units, rule.cap) if rule.cap > 0 else rule.points * units
+        by_indicator.setdefault(rule.indicator, []).append((cid, points, units))
+    result = []
+    for indicator, checks in sorted(by_indicator.items()):
+        raw = sum(p for _, p, _ in checks)
+        cap = table.indicators.get(indicator)
+        result.append(
+            Deduction(indicator, min(raw, cap.cap) if cap else raw, raw, tuple(sorted(checks)))
+        )
+    return result
+
+
+def _capped_total(deductions: Iterable[Deduction], table: ScoringTable) -> float:
+    """Sum the indicator deductions, capping every parent indicator (功能设计 above 功能设计/…)."""
+    own: dict[str, float] = {}
+    for d in deductions:
+        own[d.indicator] = own.get(d.indicator, 0.0) + d.points
+    paths = set(own)
+    for path in list(paths):
+        parts = path.split("/")
+        paths.update("/".join(parts[:i]) for i in range(1, len(parts)))
+
+    def value(path: str) -> float:
+        children = [p for p in paths if p.rsplit("/", 1)[0] == path and "/" in p]
+        amount = own.get(path, 0.0) + sum(value(c) for c in children)
+        cap = table.indicators.get(path)  # re-capping a leaf already capped is harmless
+        return min(amount, cap.cap) if cap else amount
+
+    return sum(value(p) for p in paths if "/" not in p)
