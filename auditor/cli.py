@@ -31,6 +31,8 @@ from auditor.verdict import ScoringError, ScoringTable, judge, load_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEMO_AS_OF = date(2026, 11, 27)
+# Parts of an audit a user may skip to go faster (their checks then report not_applicable).
+SKIPPABLE = ("a11y", "phone", "elderly", "links", "qr", "probes")
 FAIL_ON = ["minor", "moderate", "serious", "critical", "none"]
 
 
@@ -134,6 +136,18 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=date.fromisoformat, help="检查日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--column-pattern", default="", help="匹配栏目页网址的正则（覆盖自动识别）")
     p.add_argument("--article-pattern", default="", help="匹配文章页网址的正则（覆盖自动识别）")
+    p.add_argument(
+        "--skip",
+        default="",
+        help="跳过的检查环节，逗号分隔："
+        + "、".join(SKIPPABLE)
+        + "（例如 --skip links,phone 以加快检查）",
+    )
+    p.add_argument(
+        "--submit-forms",
+        action="store_true",
+        help="真实提交一条标注为测试的留言以验证互动功能（默认关闭；会向被检网站写入数据）",
+    )
     _scoring_option(p)
     _browser_options(p)
 
@@ -205,15 +219,33 @@ def _options(args: argparse.Namespace, out: Path):
         raise UsageError("--max-pages 至少为 1")
     if args.timeout <= 0:
         raise UsageError("--timeout 须大于 0")
+    skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
+    unknown = skip - set(SKIPPABLE)
+    if unknown:
+        raise UsageError(
+            f"--skip 不认识：{'、'.join(sorted(unknown))}（可选：{'、'.join(SKIPPABLE)}）"
+        )
+    submit = getattr(args, "submit_forms", False)
+    if submit:
+        Console(stderr=True).print(
+            "[bold red]警告：--submit-forms 会向被检网站真实提交一条标注为测试的留言。"
+            "请确认已获主办单位同意。[/]"
+        )
     return AuditOptions(
         out_dir=out,
         max_pages=getattr(args, "max_pages", 1),
         concurrency=max(0, args.concurrency),
-        settings=RenderSettings(timeout_ms=int(args.timeout * 1000)),
+        settings=RenderSettings(timeout_ms=int(args.timeout * 1000), axe="a11y" not in skip),
         as_of=getattr(args, "as_of", None),
         browser=args.browser,
         test_mode=args.local_only,
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
+        phone="phone" not in skip,
+        elderly="elderly" not in skip,
+        check_links="links" not in skip,
+        decode_qr="qr" not in skip,
+        probe_interaction="probes" not in skip,
+        submit_forms=submit,
     )
 
 

@@ -138,3 +138,24 @@ def test_fail_on_sets_the_exit_code(
         "--out", str(out), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == code, proc.stdout + proc.stderr
+
+
+def test_skip_leaves_the_skipped_checks_not_applicable(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    out = tmp_path / "out"
+    proc = run(
+        "audit", demo_server.url, "--max-pages", "1", "--skip", "a11y,phone,links,qr,probes",
+        "--local-only", "--out", str(out), cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    findings = results(out)["sites"][0]["pages"][0]["findings"]
+    outcome = {f["check"]: f["outcome"] for f in findings}
+    for check in ("accessibility", "mobile-layout", "link-health", "qr-image", "site-search"):
+        assert outcome[check] == "not_applicable", (check, outcome[check])
+    assert outcome["footer-icp"] == "pass"  # the identity checks still ran
+
+
+def test_unknown_skip_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run("audit", "http://127.0.0.1:1/", "--skip", "foo", "--local-only", cwd=tmp_path)
+    assert proc.returncode == 2 and "foo" in proc.stderr
