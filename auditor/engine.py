@@ -55,7 +55,7 @@ class ProgressSink(Protocol):
     def advance(self, label: str) -> None: ...
 
 
-class _NoProgress:
+class NoProgress:
     def add_total(self, n: int) -> None:
         pass
 
@@ -246,7 +246,7 @@ async def audit(
     ``on_site`` sees the run after each finished site and ``on_page`` each finished page, so
     callers can store results as they are produced.
     """
-    sink = progress or _NoProgress()
+    sink = progress or NoProgress()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     run = RunResult(
         started=_now(),
@@ -303,7 +303,7 @@ async def audit_site(
     rules = rules_for(site, options)
     _prepare_site_dir(site_dir, site)
     result = SiteResult(site=site)
-    home, home_page = await _audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
+    home, home_page = await audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
     result.pages.append(home_page)
     sink.advance(site.label)
     if on_page:
@@ -325,7 +325,7 @@ async def audit_site(
         start = len(result.pages)
         outcomes = await asyncio.gather(
             *(
-                _audit_page(renderer, site, site_dir, start + i, url, is_home=False)
+                audit_page(renderer, site, site_dir, start + i, url, is_home=False)
                 for i, url in enumerate(urls)
             )
         )
@@ -359,9 +359,10 @@ def _site_findings(
     ]
 
 
-async def _audit_page(
+async def audit_page(
     renderer: Renderer, site: SiteSpec, site_dir: Path, index: int, url: str, *, is_home: bool
 ) -> tuple[Artifacts, PageResult]:
+    """Render one page, run its gatherers and checks, draw its evidence (the unit of work)."""
     shot = site_dir / f"p{index:02d}.png"
     art = await renderer.render(url, shot)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""

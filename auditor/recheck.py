@@ -135,7 +135,7 @@ def _page_index(page: PageResult, fallback: int) -> int:
 async def _reaudit(
     targets: list[_Target], options: AuditOptions, sink: ProgressSink
 ) -> list[SiteResult]:
-    from auditor.engine import Renderer, _audit_page, audit_site, site_dir_name
+    from auditor.engine import Renderer, audit_page, audit_site, site_dir_name
 
     renderer = Renderer(options)
     results: dict[int, SiteResult] = {}
@@ -155,7 +155,7 @@ async def _reaudit(
             home = t.result.pages[0].url if t.result.pages else site.url
             outcomes = await asyncio.gather(
                 *(
-                    _audit_page(
+                    audit_page(
                         renderer, site, site_dir, _page_index(p, n), p.url, is_home=p.url == home
                     )
                     for n, p in enumerate(t.pages)
@@ -277,9 +277,9 @@ async def recheck(
 ) -> RecheckReport:
     """Re-audit the failing sites/pages of ``before`` into ``options.out_dir`` and compare."""
     from auditor import __version__
-    from auditor.engine import _NoProgress
+    from auditor.engine import NoProgress
 
-    sink = progress or _NoProgress()
+    sink = progress or NoProgress()
     out_dir = options.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now().astimezone().isoformat(timespec="seconds")

@@ -279,9 +279,9 @@ async def audit_pending(
     Finished sites are never redone; an interrupted site starts over in its own folder (its
     earlier pages stay stored until the new attempt finishes and replaces them).
     """
-    from auditor.engine import Renderer, _NoProgress, audit_site, site_dir_name
+    from auditor.engine import NoProgress, Renderer, audit_site, site_dir_name
 
-    sink = progress or _NoProgress()
+    sink = progress or NoProgress()
     pending = store.pending()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     if pending:
