@@ -366,45 +366,78 @@ async def audit_page(
     shot = site_dir / f"p{index:02d}.png"
     art = await renderer.render(url, shot)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
-    if is_home and art.loaded and renderer.options.probe_interaction:
-        art.interaction = await renderer.with_tab(
-            art.final_url or url,
-            lambda tab: probe_site(
-                tab,
-                art,
-                fetch_status=renderer.fetch_status,
-                submit=renderer.options.submit_forms,
-                timeout_ms=renderer.options.settings.timeout_ms,
-            ),
-        )
-    link = sitemap_link(art) if art.loaded else None
-    if link and renderer.may_fetch(link.href):
-        art.probes[link.href] = await renderer.probe(link.href)
-    options = renderer.options
-    if art.loaded and options.phone:
-        art.mobile = await renderer.phone(
-            art.final_url or url, site_dir / f"p{index:02d}-mobile.png"
-        )
-    entry = find_elderly_entry(art) if is_home and art.loaded and options.elderly else None
-    if entry and entry["kind"] == "link" and renderer.may_fetch(entry["href"]):
-        art.elderly = await renderer.elderly(
-            entry["href"], art.main_font_px, site_dir / f"p{index:02d}-elderly.png"
-        )
-    if art.loaded and renderer.links is not None and renderer.options.check_links:
-        urls = [u for u in urls_to_check(art) if renderer.may_fetch(u)]
-        try:
-            art.link_status = await renderer.links.check_many(urls)
-        except Exception as exc:
-            art.errors["link_status"] = f"链接检查失败：{type(exc).__name__}: {exc}"
-    if art.loaded and art.screenshot and renderer.options.decode_qr:
-        try:
-            art.qr = await gather_qr(art, shot, fetch_status=renderer.fetch_status)
-        except Exception as exc:
-            art.errors["qr"] = f"二维码识别失败：{type(exc).__name__}: {exc}"
+    if art.loaded:
+        # The gatherers beyond the one render are independent: they run together.
+        await asyncio.gather(*_gatherers(renderer, art, site_dir, index, shot, is_home=is_home))
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
     return art, page
+
+
+def _gatherers(
+    renderer: Renderer, art: Artifacts, site_dir: Path, index: int, shot: Path, *, is_home: bool
+) -> list[Awaitable[None]]:
+    """What else to gather for a loaded page; each fills its own artifact field."""
+    options = renderer.options
+    url = art.final_url or art.url
+
+    async def sitemap() -> None:
+        link = sitemap_link(art)
+        if link and renderer.may_fetch(link.href):
+            art.probes[link.href] = await renderer.probe(link.href)
+
+    async def interaction() -> None:
+        art.interaction = await renderer.with_tab(
+            url,
+            lambda tab: probe_site(
+                tab,
+                art,
+                fetch_status=renderer.fetch_status,
+                submit=options.submit_forms,
+                timeout_ms=options.settings.timeout_ms,
+            ),
+        )
+
+    async def phone() -> None:
+        art.mobile = await renderer.phone(url, site_dir / f"p{index:02d}-mobile.png")
+
+    async def elderly() -> None:
+        entry = find_elderly_entry(art)
+        if entry and entry["kind"] == "link" and renderer.may_fetch(entry["href"]):
+            shot_path = site_dir / f"p{index:02d}-elderly.png"
+            art.elderly = await renderer.elderly(entry["href"], art.main_font_px, shot_path)
+
+    async def links() -> None:
+        assert renderer.links is not None
+        urls = [u for u in urls_to_check(art) if renderer.may_fetch(u)]
+        art.link_status = await renderer.links.check_many(urls)
+
+    async def qr() -> None:
+        art.qr = await gather_qr(art, shot, fetch_status=renderer.fetch_status)
+
+    wanted: list[tuple[str, str, Callable[[], Awaitable[None]]]] = [("probes", "", sitemap)]
+    if is_home and options.probe_interaction:
+        wanted.append(("interaction", "互动功能探测失败", interaction))
+    if options.phone:
+        wanted.append(("mobile", "手机版渲染失败", phone))
+    if is_home and options.elderly:
+        wanted.append(("elderly", "长者版探测失败", elderly))
+    if options.check_links and renderer.links is not None:
+        wanted.append(("link_status", "链接检查失败", links))
+    if options.decode_qr and art.screenshot:
+        wanted.append(("qr", "二维码识别失败", qr))
+    return [_recorded(art, name, label, work) for name, label, work in wanted]
+
+
+async def _recorded(
+    art: Artifacts, name: str, label: str, work: Callable[[], Awaitable[None]]
+) -> None:
+    """A gatherer that fails becomes an error artifact: only the checks needing it say error."""
+    try:
+        await work()
+    except Exception as exc:
+        art.errors[name] = f"{label or name}：{type(exc).__name__}: {exc}"
 
 
 def _check_and_save(

@@ -192,7 +192,7 @@ def render_evidence(
     info = PngInfo()
     info.add_itxt("Description", "\n".join([text, *notes]))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    out.save(dest, format="PNG", pnginfo=info)
+    out.save(dest, format="PNG", pnginfo=info, compress_level=1)  # fast; crops are small
     return dest
 
 

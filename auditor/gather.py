@@ -82,7 +82,7 @@ _SETTLE = """
 class RenderSettings:
     timeout_ms: int = 15_000  # 国办秘函〔2019〕19号: 15 秒仍打不开 counts as unreachable
     settle_max_ms: int = 3_000
-    quiet_ms: int = 100
+    quiet_ms: int = 60
     screenshot_max_height: int = 16_000
     viewport: tuple[int, int] = (1366, 768)
     axe: bool = True  # accessibility: run axe-core on the rendered page
