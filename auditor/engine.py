@@ -129,9 +129,7 @@ class Renderer:
                 await browser.close()
 
     async def render(self, url: str, screenshot: Path | None) -> Artifacts:
-        host = urlsplit(url).netloc
-        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
-        async with polite:
+        async with self._polite(url):
             tab = await self._pool.get()
             try:
                 if tab.is_closed():  # the renderer process crashed on an earlier page
@@ -145,9 +143,7 @@ class Renderer:
 
     async def with_tab(self, url: str, work: Callable[[Page], Awaitable[T]]) -> T:
         """Run ``work`` in a pool tab, counted against ``url``'s host like a render."""
-        host = urlsplit(url).netloc
-        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
-        async with polite:
+        async with self._polite(url):
             tab = await self._pool.get()
             try:
                 return await work(tab)
@@ -214,9 +210,7 @@ class Renderer:
 
     async def _fetch_status(self, url: str) -> int | str:
         assert self._request is not None
-        host = urlsplit(url).netloc
-        polite = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
-        async with polite:
+        async with self._polite(url):
             try:
                 response = await self._request.get(
                     url, timeout=self.options.settings.timeout_ms, max_redirects=10

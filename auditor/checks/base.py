@@ -107,39 +107,39 @@ def role_of(check_id: str) -> Role:
     return Role(_roles()[check_id]["role"])
 
 
-def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
-    """Run one check on one page's artifacts; never raises."""
+def _finding(
+    chk: Check | SiteCheck, url: str, outcome: Outcome, message: str, **kw: Any
+) -> Finding:
+    """A finding stamped with the check's metadata and national role."""
+    return Finding(
+        check=chk.id,
+        outcome=outcome,
+        severity=chk.severity,
+        role=chk.role,
+        indicator=chk.indicator,
+        rule=chk.rule,
+        page_url=url,
+        message=message,
+        **kw,
+    )
 
-    def finding(outcome: Outcome, message: str, **kw: Any) -> Finding:
-        return Finding(
-            check=chk.id,
-            outcome=outcome,
-            severity=chk.severity,
-            role=chk.role,
-            indicator=chk.indicator,
-            rule=chk.rule,
-            page_url=page.url,
-            message=message,
-            **kw,
-        )
 
-    if chk.id != "page-availability" and not page.loaded:
-        return [finding(Outcome.NOT_APPLICABLE, "页面未能打开，见 page-availability")]
-    if page.page_type not in chk.page_types:
-        return [finding(Outcome.NOT_APPLICABLE, f"不适用于{_TYPE_NAMES[page.page_type]}")]
-    failed = [f"{name}: {page.errors[name]}" for name in chk.requires if name in page.errors]
-    if failed:
-        return [finding(Outcome.ERROR, "采集失败：" + "; ".join(failed))]
+def _outcomes(
+    chk: Check | SiteCheck, url: str, answer: Callable[[], list[Problem]]
+) -> list[Finding]:
+    """Call a check and turn its answer (problems, NotApplicable, a crash) into findings."""
     try:
-        problems = chk.fn(page, site)
+        problems = answer()
     except NotApplicable as exc:
-        return [finding(Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
+        return [_finding(chk, url, Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
     except Exception as exc:  # a buggy check must not stop the run
-        return [finding(Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
+        return [_finding(chk, url, Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
     if not problems:
-        return [finding(Outcome.PASS, "通过")]
+        return [_finding(chk, url, Outcome.PASS, "通过")]
     return [
-        finding(
+        _finding(
+            chk,
+            url,
             p.outcome,
             p.message,
             selector=p.selector,
@@ -150,6 +150,20 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
         )
         for p in problems
     ]
+
+
+def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
+    """Run one check on one page's artifacts; never raises."""
+    if chk.id != "page-availability" and not page.loaded:
+        message = "页面未能打开，见 page-availability"
+        return [_finding(chk, page.url, Outcome.NOT_APPLICABLE, message)]
+    if page.page_type not in chk.page_types:
+        message = f"不适用于{_TYPE_NAMES[page.page_type]}"
+        return [_finding(chk, page.url, Outcome.NOT_APPLICABLE, message)]
+    failed = [f"{name}: {page.errors[name]}" for name in chk.requires if name in page.errors]
+    if failed:
+        return [_finding(chk, page.url, Outcome.ERROR, "采集失败：" + "; ".join(failed))]
+    return _outcomes(chk, page.url, lambda: chk.fn(page, site))
 
 
 _TYPE_NAMES = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageType.ARTICLE: "文章页"}
@@ -188,33 +202,7 @@ def site_check(
 
 def run_site_check(chk: SiteCheck, pages: list[Artifacts], site: SiteSpec) -> list[Finding]:
     """Run one site check; never raises (a buggy check is an ``error`` finding)."""
-
-    def finding(outcome: Outcome, message: str, **kw: Any) -> Finding:
-        return Finding(
-            check=chk.id,
-            outcome=outcome,
-            severity=chk.severity,
-            role=chk.role,
-            indicator=chk.indicator,
-            rule=chk.rule,
-            page_url=site.url,
-            message=message,
-            **kw,
-        )
-
     loaded = [p for p in pages if p.loaded]
     if not loaded:
-        return [finding(Outcome.NOT_APPLICABLE, "没有成功打开的页面")]
-    try:
-        problems = chk.fn(loaded, site)
-    except NotApplicable as exc:
-        return [finding(Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
-    except Exception as exc:
-        return [finding(Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
-    if not problems:
-        return [finding(Outcome.PASS, "通过")]
-    return [
-        finding(p.outcome, p.message, selector=p.selector, snippet=p.snippet, rect=p.rect,
-                region=p.region, data=p.data)
-        for p in problems
-    ]  # fmt: skip
+        return [_finding(chk, site.url, Outcome.NOT_APPLICABLE, "没有成功打开的页面")]
+    return _outcomes(chk, site.url, lambda: chk.fn(loaded, site))
