@@ -258,7 +258,8 @@
       if (/^(LI|TR|DD|DT|P)$/.test(row.tagName) || DATE_RE.test(clean(row.innerText, 200))) break;
       row = row.parentElement;
     }
-    if (!row || seenRows.has(row)) continue;
+    // A list row holds its title link (and perhaps one more); a wrapper holding many is no row.
+    if (!row || seenRows.has(row) || row.querySelectorAll("a[href]").length > 2) continue;
     const text = clean(row.innerText, 300);
     if (!text || text.length > 260) continue;
     seenRows.add(row);

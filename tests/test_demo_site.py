@@ -76,3 +76,16 @@ def test_found_elements_are_pointed_at(demo_run: RunResult) -> None:
     assert police.selector and police.rect and "公安备" in police.snippet
     missing_icp = by_check["footer-icp"]
     assert missing_icp.rect is None and missing_icp.region == "footer"
+
+
+def test_stale_column_evidence_points_at_the_newest_row(demo_run: RunResult) -> None:
+    stale = next(
+        f
+        for s in demo_run.sites
+        for p in s.pages
+        for f in p.problems
+        if f.check == "column-freshness"
+    )
+    # The newest entry's own row, not a wrapper that happens to contain the list.
+    assert "li:nth-of-type(1)" in stale.selector
+    assert stale.rect is not None and stale.rect.height < 80
