@@ -138,7 +138,19 @@ class Artifacts:
     gathered_at: str = ""
     as_of: str = ""  # audit date (YYYY-MM-DD) that ages are computed against; "" = gathered_at
     browser_version: str = ""
-    errors: dict[str, str] = field(default_factory=dict)  # gatherer -> why it failed
+    errors: dict[str, str] = field(default_factory=dict)  # gatherer -> why it failed (中文)
+    error_details: dict[str, str] = field(default_factory=dict)  # gatherer -> the exception
+    # How the page was loaded: attempts, each failure's kind/message/browser detail, and whether
+    # the final failure was a browser-side hiccup (transient) rather than the site's answer.
+    loading: dict[str, Any] = field(default_factory=dict)
+    # URLs the page navigated itself to after loading (meta refresh, location=…), in order, and
+    # whether it came to rest on one of them within the render.
+    self_navigation: list[str] = field(default_factory=list)
+    navigation_settled: bool = True
+    # What the page tried to send besides GET/HEAD (aborted) and the pop-ups it opened (closed).
+    blocked_requests: list[dict[str, Any]] = field(default_factory=list)
+    popups: int = 0
+    truncated: dict[str, int] = field(default_factory=dict)  # list -> how many there were
 
     # -- helpers the checks share -------------------------------------------------------------
 

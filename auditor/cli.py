@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +25,7 @@ from rich.text import Text
 from auditor import __version__
 from auditor.browser import BrowserNotFoundError
 from auditor.classify import TypeRules
+from auditor.errors import first_line
 from auditor.gather import RenderSettings
 from auditor.model import Outcome, RunResult, Severity, SiteResult, SiteSpec
 from auditor.sites import SitesFileError, normalize_url, read_sites, validate_url
@@ -179,16 +182,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         BrowserNotFoundError,
         StoreError,
         ScoringError,
-        FileNotFoundError,
     ) as exc:
-        err.print(Text.assemble(("错误：", "bold red"), str(exc)))
+        err.print(Text.assemble(("错误：", "bold red"), str(exc)), soft_wrap=True)
+        return EXIT_USAGE
+    except (OSError, sqlite3.Error) as exc:
+        # One line, never wrapped: it names a folder and a command to copy.
+        line = Text.assemble(("错误：", "bold red"), output_problem(exc, _run_dir(args)))
+        err.print(line, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        where = _run_dir(args)
         err.print(
-            "[yellow]已中断。已完成的页面都已保存在输出目录的 run.sqlite 中；"
-            "用 auditor audit --resume 输出目录 继续，已完成的网站不会重做。[/]"
+            f"[yellow]已中断。已完成的页面都已保存在 {where}/run.sqlite 中；"
+            f"用 auditor audit --resume {where} 继续，已完成的网站不会重做。[/]"
         )
         return 130
+
+
+def _run_dir(args: argparse.Namespace) -> Path:
+    """The folder this command writes (for messages): --out, --resume, or the default one."""
+    found = getattr(args, "out", None) or getattr(args, "resume", None)
+    if found is None:
+        found = getattr(args, "resolved_out", None) or Path("输出目录")
+    return Path(found)
+
+
+def output_problem(exc: OSError | sqlite3.Error, where: Path) -> str:
+    """One Chinese line for a file-system failure: full disk, no permission, a file as folder."""
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    resume = f"已完成的页面都已保存；处理后用 auditor audit --resume {where} 继续"
+    if code == errno.ENOSPC or "disk is full" in text or "no space" in text:
+        return f"磁盘空间不足，无法继续写入 {where}。{resume}。"
+    if (
+        code in (errno.EACCES, errno.EPERM, errno.EROFS)
+        or "readonly" in text
+        or "read-only" in text
+    ):
+        return f"无法写入 {where}：没有写入权限或该位置只读。请换一个输出目录（--out）。"
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return f"{where} 已存在且不是目录，请用 --out 指定一个目录。"
+    if isinstance(exc, FileNotFoundError):
+        name = getattr(exc, "filename", None) or where
+        return f"找不到文件或目录：{name}"
+    if "unable to open database" in text:
+        return f"无法在 {where} 中创建检查记录（run.sqlite），请确认该目录可写。"
+    return f"读写 {where} 时出错（{first_line(exc)}）。{resume}。"
+
+
+def ensure_writable(out: Path) -> None:
+    """Fail before any browser starts when the output folder cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是目录，请用 --out 指定一个目录。")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".auditor-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(output_problem(exc, out)) from exc
 
 
 def _sites_from_args(args: argparse.Namespace) -> tuple[list[SiteSpec], list[str]]:
@@ -262,6 +314,8 @@ def _audit(args: argparse.Namespace, console: Console, err: Console) -> int:
         for message in errors:
             err.print(Text.assemble(("警告：", "yellow"), message))
         options = _options(args, _out_dir(args))
+        args.resolved_out = options.out_dir
+        ensure_writable(options.out_dir)
         store = RunStore.create(options.out_dir, sites, _run_meta(options, errors, args.scoring))
     try:
         if args.scoring:
@@ -296,9 +350,23 @@ def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[st
             "as_of": as_of.isoformat(),
             "column_pattern": options.rules.column_pattern,
             "article_pattern": options.rules.article_pattern,
+            "skip": sorted(_skipped(options)),
         },
         "scoring": _scoring_meta(scoring) if scoring else None,
     }
+
+
+def _skipped(options) -> set[str]:
+    """The --skip keys a run was started with (kept so --resume skips the same parts)."""
+    kept = {
+        "a11y": options.settings.axe,
+        "phone": options.phone,
+        "elderly": options.elderly,
+        "links": options.check_links,
+        "qr": options.decode_qr,
+        "probes": options.probe_interaction,
+    }
+    return {key for key, on in kept.items() if not on}
 
 
 def _scoring_meta(path: Path) -> dict[str, str]:
@@ -307,6 +375,9 @@ def _scoring_meta(path: Path) -> dict[str, str]:
 
 def _resume(args: argparse.Namespace):
     """Open the stored run; the sites and the rules that decide findings come from the store."""
+    if not RunStore.exists(args.resume):
+        raise StoreError(f"{args.resume} 中没有检查记录（run.sqlite）")
+    ensure_writable(args.resume)
     store = RunStore.open(args.resume)
     stored = [s.url for _i, s, _st in store.listed()]
     if args.urls or args.sites:
@@ -321,6 +392,7 @@ def _resume(args: argparse.Namespace):
     args.max_pages = saved.get("max_pages", args.max_pages)
     args.timeout = saved.get("timeout_ms", args.timeout * 1000) / 1000
     args.as_of = date.fromisoformat(saved["as_of"]) if saved.get("as_of") else None
+    args.skip = ",".join(saved.get("skip", [])) or args.skip
     args.column_pattern = saved.get("column_pattern", "")
     args.article_pattern = saved.get("article_pattern", "")
     return store, _options(args, args.resume)
@@ -421,6 +493,7 @@ def _gather(args: argparse.Namespace, console: Console) -> int:
         why = validate_url(url)
         if why:
             raise UsageError(why)
+    ensure_writable(args.out)
     saved = asyncio.run(gather_only(urls, _options(args, args.out)))
     for path in saved:
         console.print(f"已保存：{path}")
@@ -442,7 +515,9 @@ def _demo(args: argparse.Namespace, console: Console, err: Console) -> int:
     from auditor.demo.server import DemoServer
 
     out = _out_dir(args)
+    args.resolved_out = out
     table = load_table(args.scoring)
+    ensure_writable(out)
     _forget_store(out)  # the demo starts afresh each time it is run into the same folder
     with DemoServer() as server:
         console.print(f"示例网站：{server.url}")
@@ -504,6 +579,8 @@ def _recheck(args: argparse.Namespace, console: Console) -> int:
     args.timeout = before.options.get("timeout_ms", args.timeout * 1000) / 1000
     args.column_pattern = args.article_pattern = ""
     out = args.out or default_out(args.run)
+    args.resolved_out = out
+    ensure_writable(out)
     options = _options(args, out)
     with Progress(console, "复核页面") as progress:
         report = asyncio.run(recheck(before, args.run, options, progress))

@@ -8,33 +8,25 @@ requests at a time. Each page is rendered exactly once; every check runs on its 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from playwright.async_api import APIRequestContext, Browser, Page, async_playwright
-from playwright.async_api import Error as PlaywrightError
-
 from auditor import __version__
-from auditor.a11y import find_elderly_entry, probe_elderly, render_phone, screenshot_rect
+from auditor.a11y import find_elderly_entry, screenshot_rect
 from auditor.artifacts import Artifacts
-from auditor.browser import launch
 from auditor.checks import run_all, run_site
 from auditor.classify import TypeRules, classify
 from auditor.crawl import normalize, plan
+from auditor.errors import describe
 from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract import sitemap_link
-from auditor.gather import RenderSettings, new_tab, render
 from auditor.interaction import probe_site
-from auditor.links import LinkChecker, urls_to_check
+from auditor.links import urls_to_check
 from auditor.model import (
     Finding,
     Outcome,
@@ -45,9 +37,22 @@ from auditor.model import (
     SiteSpec,
 )
 from auditor.qr import gather_qr
+from auditor.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
 
-T = TypeVar("T")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+__all__ = [
+    "AuditOptions",
+    "NoProgress",
+    "ProgressSink",
+    "Renderer",
+    "audit",
+    "audit_page",
+    "audit_site",
+    "check_page",
+    "default_concurrency",
+    "gather_only",
+    "recheck_dir",
+    "site_dir_name",
+]
 
 
 class ProgressSink(Protocol):
@@ -61,164 +66,6 @@ class NoProgress:
 
     def advance(self, label: str) -> None:
         pass
-
-
-def default_concurrency() -> int:
-    """Rendering is CPU-bound in Chromium: about two tabs per core, within 2..8."""
-    return max(2, min(8, 2 * (os.cpu_count() or 1)))
-
-
-@dataclass
-class AuditOptions:
-    out_dir: Path
-    max_pages: int = 10
-    concurrency: int = 0  # 0 = sized to the machine
-    per_host: int = 3
-    settings: RenderSettings = field(default_factory=RenderSettings)
-    as_of: date | None = None
-    browser: str | None = None
-    test_mode: bool = False  # resolve only localhost (tests, CI)
-    probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
-    phone: bool = True  # every page again at 375×812 (mobile-layout)
-    elderly: bool = True  # the elderly-mode page, when the home page links one (elderly-mode)
-    check_links: bool = True  # every link, image and attachment over HTTP (link-health)
-    decode_qr: bool = True  # QR codes on every page (qr-image)
-    submit_forms: bool = False  # really submit a test message (--submit-forms)
-    rules: TypeRules = field(default_factory=TypeRules)
-
-
-class Renderer:
-    """One browser and a pool of reusable tabs; ``render`` is safe to call concurrently."""
-
-    def __init__(self, options: AuditOptions) -> None:
-        self.options = options
-        self.size = options.concurrency or default_concurrency()
-        self._pool: asyncio.Queue[Page] = asyncio.Queue()
-        self._browser: Browser | None = None
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._probes: dict[str, asyncio.Task[int | str]] = {}
-        self._request: APIRequestContext | None = None
-        self._strict_tab: Page | None = None  # certificate errors are not ignored here
-        self._strict_lock = asyncio.Lock()
-        self._extra = asyncio.Semaphore(self.size)  # phone and elderly contexts besides the tabs
-        self.links: LinkChecker | None = None
-        self.browser_version = ""
-
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[Renderer]:
-        async with async_playwright() as pw:
-            browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
-            self.browser_version = browser.version
-            self._browser = browser
-            self._request = await pw.request.new_context(ignore_https_errors=True)
-            timeout_s = self.options.settings.timeout_ms / 1000
-            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host.
-            self.links = LinkChecker(
-                per_host=2,
-                delay_s=0.02 if self.options.test_mode else 0.2,
-                timeout_s=timeout_s,
-                browser_recheck=self.browser_status,
-            )
-            try:
-                for _ in range(self.size):
-                    self._pool.put_nowait(await new_tab(browser, self.options.settings))
-                async with self.links:
-                    yield self
-            finally:
-                await self._request.dispose()
-                await browser.close()
-
-    async def render(self, url: str, screenshot: Path | None) -> Artifacts:
-        async with self._polite(url):
-            tab = await self._pool.get()
-            try:
-                if tab.is_closed():  # the renderer process crashed on an earlier page
-                    assert self._browser is not None
-                    with contextlib.suppress(PlaywrightError):
-                        await tab.context.close()
-                    tab = await new_tab(self._browser, self.options.settings)
-                return await render(tab, url, screenshot, self.options.settings)
-            finally:
-                self._pool.put_nowait(tab)
-
-    async def with_tab(self, url: str, work: Callable[[Page], Awaitable[T]]) -> T:
-        """Run ``work`` in a pool tab, counted against ``url``'s host like a render."""
-        async with self._polite(url):
-            tab = await self._pool.get()
-            try:
-                return await work(tab)
-            finally:
-                self._pool.put_nowait(tab)
-
-    def may_fetch(self, url: str) -> bool:
-        """In test mode only this machine is ever contacted (browser and HTTP checks alike)."""
-        if not url.startswith(("http://", "https://")):
-            return False
-        return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
-
-    async def browser_status(self, url: str) -> int | None:
-        """What a real browser gets for ``url`` (WAFs often answer scripts 403 but browsers 200)."""
-        if not self.may_fetch(url) or self._browser is None:
-            return None
-        async with self._strict_lock:
-            if self._strict_tab is None:
-                ctx = await self._browser.new_context(locale="zh-CN", ignore_https_errors=False)
-                self._strict_tab = await ctx.new_page()
-            try:
-                response = await self._strict_tab.goto(
-                    url, wait_until="domcontentloaded", timeout=self.options.settings.timeout_ms
-                )
-            except PlaywrightError:
-                return None
-            return response.status if response else None
-
-    async def phone(self, url: str, screenshot: Path) -> dict[str, Any]:
-        """The page at a phone viewport, in its own context, counted against the host."""
-        assert self._browser is not None
-        async with self._polite(url), self._extra:
-            return await render_phone(
-                self._browser, url, screenshot, timeout_ms=self.options.settings.timeout_ms
-            )
-
-    async def elderly(self, url: str, normal_font_px: float, screenshot: Path) -> dict[str, Any]:
-        assert self._browser is not None
-        async with self._polite(url), self._extra:
-            return await probe_elderly(
-                self._browser,
-                url,
-                normal_font_px=normal_font_px,
-                screenshot=screenshot,
-                timeout_ms=self.options.settings.timeout_ms,
-            )
-
-    def _polite(self, url: str) -> asyncio.Semaphore:
-        return self._hosts.setdefault(
-            urlsplit(url).netloc, asyncio.Semaphore(self.options.per_host)
-        )
-
-    async def fetch_status(self, url: str) -> int | str | None:
-        """HTTP status or error of ``url``; None when it may not be fetched (test mode)."""
-        if not self.may_fetch(url):
-            return None
-        return await self.probe(url)
-
-    def probe(self, url: str) -> asyncio.Task[int | str]:
-        """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
-        if url not in self._probes:
-            self._probes[url] = asyncio.ensure_future(self._fetch_status(url))
-        return self._probes[url]
-
-    async def _fetch_status(self, url: str) -> int | str:
-        assert self._request is not None
-        async with self._polite(url):
-            try:
-                response = await self._request.get(
-                    url, timeout=self.options.settings.timeout_ms, max_redirects=10
-                )
-                await response.dispose()
-                return response.status
-            except PlaywrightError as exc:
-                return str(exc).strip().splitlines()[0][:200]
 
 
 def site_dir_name(index: int, site: SiteSpec) -> str:
@@ -292,24 +139,62 @@ async def audit_site(
     sink: ProgressSink,
     on_page: Callable[[SiteSpec, PageResult], None] | None = None,
 ) -> SiteResult:
-    """Home page first; then waves of column/article pages found on audited pages."""
+    """One site in a browser context of its own, within the site's time budget.
+
+    A site that runs out of time, or whose pages keep overrunning their steps, is finished as
+    无法完成 with the pages it has: its verdict is then 无法判定, and the run goes on.
+    """
     options = renderer.options
-    rules = rules_for(site, options)
     _prepare_site_dir(site_dir, site)
     result = SiteResult(site=site)
-    home, home_page = await audit_page(renderer, site, site_dir, 0, site.url, is_home=True)
-    result.pages.append(home_page)
-    sink.advance(site.label)
-    if on_page:
-        on_page(site, home_page)
+    rendered: list[Artifacts] = []
+    async with renderer.site() as session:
+        try:
+            async with asyncio.timeout(options.site_budget_s):
+                await _crawl(session, site, site_dir, sink, on_page, result, rendered)
+        except TimeoutError:
+            minutes = options.site_budget_s / 60
+            result.unfinished = (
+                f"检查超过时限（{minutes:g}分钟）仍未完成，已检查{len(result.pages)}个页面"
+            )
+    if rendered and rendered[0].loaded:
+        result.findings = await asyncio.to_thread(
+            _site_findings, rendered, site, site_dir, options.out_dir
+        )
+    return result
+
+
+async def _crawl(
+    session: SiteSession,
+    site: SiteSpec,
+    site_dir: Path,
+    sink: ProgressSink,
+    on_page: Callable[[SiteSpec, PageResult], None] | None,
+    result: SiteResult,
+    rendered: list[Artifacts],
+) -> None:
+    """Home page first; then waves of column/article pages found on audited pages."""
+    options = session.renderer.options
+    rules = rules_for(site, options)
+
+    def keep(art: Artifacts, page: PageResult) -> None:
+        result.pages.append(page)
+        rendered.append(art)
+        sink.advance(page.url if rendered[1:] else site.label)
+        if on_page:
+            on_page(site, page)
+
+    home, home_page = await audit_page(session, site, site_dir, 0, site.url, is_home=True)
+    keep(home, home_page)
     if not home.loaded:
         result.error = home.load_error or f"HTTP {home.status}"
-        return result
+        return
     done = {normalize(site.url), normalize(home.final_url)}
     sources = [home]
-    rendered = [home]
     budget = options.max_pages - 1
     for _wave in range(3):
+        if _stuck(session, result):
+            return
         urls = plan(sources, home.final_url or site.url, done, budget, rules)
         if not urls:
             break
@@ -319,26 +204,31 @@ async def audit_site(
         start = len(result.pages)
         outcomes = await asyncio.gather(
             *(
-                audit_page(renderer, site, site_dir, start + i, url, is_home=False)
+                audit_page(session, site, site_dir, start + i, url, is_home=False)
                 for i, url in enumerate(urls)
             )
         )
         sources = []
         for art, page in outcomes:
-            result.pages.append(page)
-            sink.advance(page.url)
-            if on_page:
-                on_page(site, page)
-            rendered.append(art)
+            keep(art, page)
             # Articles are leaves: their links (attachments, 相关链接) are checked, not crawled.
             if art.loaded and art.page_type is not PageType.ARTICLE:
                 sources.append(art)
         if budget <= 0:
             break
-    result.findings = await asyncio.to_thread(
-        _site_findings, rendered, site, site_dir, options.out_dir
+    _stuck(session, result)
+
+
+def _stuck(session: SiteSession, result: SiteResult) -> bool:
+    """Pages whose scripts keep overrunning: stop crawling, the site is 无法完成."""
+    limit = session.renderer.options.stuck_pages
+    if session.stuck_pages < limit:
+        return False
+    result.unfinished = (
+        f"网站页面脚本长时间占用浏览器（{session.stuck_pages}个页面超时），"
+        f"已停止检查，已检查{len(result.pages)}个页面"
     )
-    return result
+    return True
 
 
 def _site_findings(
@@ -354,15 +244,16 @@ def _site_findings(
 
 
 async def audit_page(
-    renderer: Renderer, site: SiteSpec, site_dir: Path, index: int, url: str, *, is_home: bool
+    session: SiteSession, site: SiteSpec, site_dir: Path, index: int, url: str, *, is_home: bool
 ) -> tuple[Artifacts, PageResult]:
     """Render one page, run its gatherers and checks, draw its evidence (the unit of work)."""
+    renderer = session.renderer
     shot = site_dir / f"p{index:02d}.png"
-    art = await renderer.render(url, shot)
+    art = await session.render(url, shot)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     if art.loaded:
         # The gatherers beyond the one render are independent: they run together.
-        await asyncio.gather(*_gatherers(renderer, art, site_dir, index, shot, is_home=is_home))
+        await asyncio.gather(*_gatherers(session, art, site_dir, index, shot, is_home=is_home))
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
@@ -370,9 +261,16 @@ async def audit_page(
 
 
 def _gatherers(
-    renderer: Renderer, art: Artifacts, site_dir: Path, index: int, shot: Path, *, is_home: bool
+    session: SiteSession,
+    art: Artifacts,
+    site_dir: Path,
+    index: int,
+    shot: Path,
+    *,
+    is_home: bool,
 ) -> list[Awaitable[None]]:
     """What else to gather for a loaded page; each fills its own artifact field."""
+    renderer = session.renderer
     options = renderer.options
     url = art.final_url or art.url
 
@@ -382,25 +280,31 @@ def _gatherers(
             art.probes[link.href] = await renderer.probe(link.href)
 
     async def interaction() -> None:
-        art.interaction = await renderer.with_tab(
-            url,
-            lambda tab: probe_site(
-                tab,
-                art,
-                fetch_status=renderer.fetch_status,
-                submit=options.submit_forms,
-                timeout_ms=options.settings.timeout_ms,
+        art.interaction = await asyncio.wait_for(
+            session.with_tab(
+                url,
+                lambda tab: probe_site(
+                    tab,
+                    art,
+                    fetch_status=renderer.fetch_status,
+                    submit=options.submit_forms,
+                    timeout_ms=options.settings.timeout_ms,
+                    guard=session.guard,
+                ),
             ),
+            options.settings.timeout_ms / 1000 * 10 + 30,
         )
 
     async def phone() -> None:
-        art.mobile = await renderer.phone(url, site_dir / f"p{index:02d}-mobile.png")
+        art.mobile = await renderer.phone(session, url, site_dir / f"p{index:02d}-mobile.png")
 
     async def elderly() -> None:
         entry = find_elderly_entry(art)
         if entry and entry["kind"] == "link" and renderer.may_fetch(entry["href"]):
             shot_path = site_dir / f"p{index:02d}-elderly.png"
-            art.elderly = await renderer.elderly(entry["href"], art.main_font_px, shot_path)
+            art.elderly = await renderer.elderly(
+                session, entry["href"], art.main_font_px, shot_path
+            )
 
     async def links() -> None:
         assert renderer.links is not None
@@ -430,8 +334,12 @@ async def _recorded(
     """A gatherer that fails becomes an error artifact: only the checks needing it say error."""
     try:
         await work()
+    except TimeoutError:
+        art.errors[name] = f"{label or name}：超过时限未完成"
+        art.error_details[name] = "TimeoutError"
     except Exception as exc:
-        art.errors[name] = f"{label or name}：{type(exc).__name__}: {exc}"
+        art.errors[name] = f"{label or name}：程序内部错误"
+        art.error_details[name] = describe(exc)
 
 
 def _check_and_save(
@@ -490,7 +398,7 @@ def _with_evidence(
         caption = f"[{f.check}] {f.message}"
         render_evidence(shot, dest, rect=rect, caption=caption, missing=missing, margin=margin)
     except Exception as exc:  # evidence must never lose the finding itself
-        return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": str(exc)}})
+        return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})
     return Finding(**{**f.__dict__, "evidence": _rel(dest, run_dir)})
 
 
@@ -523,7 +431,8 @@ async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
             site = SiteSpec(url=url)
             site_dir = options.out_dir / site_dir_name(i, site)
             _prepare_site_dir(site_dir, site)
-            art = await renderer.render(url, site_dir / "p00.png")
+            async with renderer.site() as session:
+                art = await session.render(url, site_dir / "p00.png")
             art.page_type = classify(art, is_home=True, rules=options.rules)
             path = site_dir / "p00.artifacts.json"
             art.save(path)

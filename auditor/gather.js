@@ -42,14 +42,32 @@
       let s = e.tagName.toLowerCase();
       const p = e.parentElement;
       if (p) {
-        const same = Array.from(p.children).filter((c) => c.tagName === e.tagName);
-        if (same.length > 1) s += ":nth-of-type(" + (same.indexOf(e) + 1) + ")";
+        const nth = nthOfType(p, e);
+        if (nth) s += ":nth-of-type(" + nth + ")";
       }
       parts.unshift(s);
       e = p;
     }
     return parts.join(" > ");
   };
+  // Position among same-tag siblings, counted once per parent: a list of 100 000 links would
+  // otherwise cost 100 000 steps per selector.
+  const nthCache = new Map();
+  function nthOfType(parent, el) {
+    let index = nthCache.get(parent);
+    if (!index) {
+      index = new Map();
+      const counts = {};
+      for (const c of parent.children) counts[c.tagName] = (counts[c.tagName] || 0) + 1;
+      const seen = {};
+      for (const c of parent.children) {
+        seen[c.tagName] = (seen[c.tagName] || 0) + 1;
+        if (counts[c.tagName] > 1) index.set(c, seen[c.tagName]);
+      }
+      nthCache.set(parent, index);
+    }
+    return index.get(el) || 0;
+  }
   const snippetOf = (el) => {
     const html = el.outerHTML || "";
     return html.length > 300 ? html.slice(0, 297) + "..." : html;
@@ -255,6 +273,7 @@
     if (regionOf(a) || !visible(a)) continue;
     let row = a.parentElement;
     for (let up = 0; row && up < 3; up++) {
+      if (row.childElementCount > 60) { row = null; break; }  // a container, not a row
       if (/^(LI|TR|DD|DT|P)$/.test(row.tagName) || DATE_RE.test(clean(row.innerText, 200))) break;
       row = row.parentElement;
     }
@@ -274,7 +293,15 @@
     });
   }
 
+  // Lists cut to their caps, with how many there were, so a check can say it saw only part.
+  const truncated = {};
+  const counts = { links: document.querySelectorAll("a").length, images: document.images.length,
+    forms: document.forms.length, scripts: document.scripts.length, elements: all.length };
+  const caps = { links: 3000, images: 1500, forms: 100, scripts: 400, elements: 4000 };
+  for (const k of Object.keys(caps)) if (counts[k] > caps[k]) truncated[k] = counts[k];
+
   return {
+    truncated,
     list_items: listItems,
     title: document.title || "",
     metas: Array.from(document.querySelectorAll("meta[name]")).map((m) => ({

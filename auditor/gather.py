@@ -9,6 +9,7 @@ the checks that need it report ``error``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +18,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Frame, Page
 
 from auditor.artifacts import Artifacts
+from auditor.bounded import StepTimeout, TabWatch
+from auditor.errors import first_line, human_load_error
+from auditor.netguard import NetworkGuard, context_options
 
 # Installed before any page script: remembers when the DOM last changed and counts pending work that
 # is about to change it (short timers, XHR, fetch), so settling stops as soon as the page is quiet
@@ -35,8 +39,15 @@ _SETTLE_PROBE = """
   w.__auditorSetTimeout = st.bind(w);
   const open = new Map();
   const settle = (id) => { if (open.delete(id)) w.__auditorPending--; };
-  new MutationObserver(() => { w.__auditorLastMutation = performance.now(); })
-    .observe(document, {subtree: true, childList: true, characterData: true});
+  // Watched from DOMContentLoaded on: mutations while the parser builds a huge page (100 000
+  // links) cost seconds and say nothing about JS-written footers, which come later.
+  const watch = () => {
+    w.__auditorLastMutation = performance.now();
+    new MutationObserver(() => { w.__auditorLastMutation = performance.now(); })
+      .observe(document, {subtree: true, childList: true, characterData: true});
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch, {once: true});
+  else watch();
   w.setTimeout = function (fn, ms, ...rest) {
     if ((Number(ms) || 0) > 1000) return st.call(w, fn, ms, ...rest);
     const run = typeof fn === "function" ? fn : () => (0, eval)(String(fn));
@@ -87,6 +98,8 @@ class RenderSettings:
     viewport: tuple[int, int] = (1366, 768)
     axe: bool = True  # accessibility: run axe-core on the rendered page
     axe_time_limit_s: float = 20.0  # axe can take minutes on huge DOMs: bounded, then an error
+    gather_limit_s: float = 15.0  # the in-page gatherer on a huge or busy page: bounded too
+    max_hops: int = 3  # a page that navigates itself away more often than this never settles
 
 
 @cache
@@ -94,41 +107,63 @@ def _gather_script() -> str:
     return resources.files("auditor").joinpath("gather.js").read_text(encoding="utf-8")
 
 
-async def new_tab(browser: Any, settings: RenderSettings) -> Page:
-    """A desktop zh-CN tab in Asia/Shanghai, as a visitor from the province would see it.
+async def new_context(
+    browser: Any, settings: RenderSettings, guard: NetworkGuard, **overrides: Any
+) -> BrowserContext:
+    """A desktop zh-CN context in Asia/Shanghai, as a visitor from the province would see it.
 
-    Each tab has its own context and is reused page after page: opening and closing a tab costs
-    about as much as rendering a simple page.
+    Every context the auditor opens goes through here, so each carries the network guard (no
+    request but GET/HEAD leaves it) and the settle probe.
     """
     w, h = settings.viewport
-    ctx = await browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": w, "height": h},
-        device_scale_factor=1,
-        ignore_https_errors=True,  # an expired certificate is a finding, not a reason to look away
-        accept_downloads=False,
-    )
+    options: dict[str, Any] = {
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": w, "height": h},
+        "device_scale_factor": 1,
+        "ignore_https_errors": True,  # an expired certificate is a finding, not a reason to look away
+        **context_options(),
+        **overrides,
+    }
+    ctx = await browser.new_context(**options)
     await ctx.add_init_script(_SETTLE_PROBE)
-    return await ctx.new_page()
+    await guard.install(ctx)
+    return ctx
+
+
+async def new_tab(context: BrowserContext, guard: NetworkGuard) -> TabWatch:
+    """A tab of ``context`` whose pop-ups are closed and whose scripts can be stopped."""
+    page = await context.new_page()
+    guard.watch(page)
+    return await TabWatch.attach(page)
 
 
 async def render(
-    page: Page, url: str, screenshot: Path | None, settings: RenderSettings
+    tab: TabWatch,
+    url: str,
+    screenshot: Path | None,
+    settings: RenderSettings,
+    guard: NetworkGuard | None = None,
 ) -> Artifacts:
-    """Render ``url`` in ``page``; never raises for page problems."""
+    """Render ``url`` in ``tab``; never raises for page problems, never waits unbounded.
+
+    A step that runs out of time is recorded in ``Artifacts.errors`` under the artifact it was to
+    fill; if the tab no longer answers it is closed (the caller replaces a closed tab).
+    """
+    page = tab.page
     art = Artifacts(url=url, gathered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
     art.viewport = settings.viewport
     browser = page.context.browser
     art.browser_version = browser.version if browser else ""
     console: list[str] = []
+    since = time.monotonic()
 
     def on_console(m: Any) -> None:
         if m.type == "error":
             console.append(m.text[:500])
 
     def on_error(e: Any) -> None:
-        console.append(f"pageerror: {str(e)[:500]}")
+        console.append(f"pageerror: {first_line(e, 500)}")
 
     page.on("console", on_console)
     page.on("pageerror", on_error)
@@ -137,32 +172,46 @@ async def render(
         if art.load_error and not art.final_url:
             return art
         if not art.load_error:
-            await _settle(page, settings)
-            await _gather(page, art)
-            if settings.axe and not await _accessibility(page, art, settings):
-                await page.close()  # axe hung the page: the engine replaces a closed tab
+            await _settle_and_gather(tab, art, settings)
+            if (
+                settings.axe
+                and not page.is_closed()
+                and not await _accessibility(tab, art, settings)
+            ):
+                await tab.close()  # axe hung the page: the engine replaces a closed tab
                 return art
-        if screenshot is not None:
-            await _screenshot(page, art, screenshot, settings)
+        if screenshot is not None and not page.is_closed():
+            await _screenshot(tab, art, screenshot, settings)
+        return art
+    except StepTimeout as exc:  # the tab no longer answers: what was gathered stays
+        _timed_out(art, exc)
+        await tab.close()
         return art
     finally:
         art.console_errors = console[:100]
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_error)
+        if guard is not None:
+            art.blocked_requests = [a.to_dict() for a in guard.attempts_of(page, since)][:50]
+            art.popups = guard.popups_of(page, since)
 
 
-async def _accessibility(page: Page, art: Artifacts, settings: RenderSettings) -> bool:
+async def _accessibility(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> bool:
     """axe-core before the screenshot, so its rects match the picture; False if the tab hung."""
     from auditor.a11y import page_font_px, run_axe  # a11y builds on this module
 
-    art.axe = await run_axe(page, time_limit_s=settings.axe_time_limit_s)
+    art.axe = await run_axe(tab.page, time_limit_s=settings.axe_time_limit_s, watch=tab)
     if "error" in art.axe:
         art.errors["axe"] = art.axe["error"]
+        if art.axe.get("timed_out"):
+            _timed_out(art, StepTimeout("axe", settings.axe_time_limit_s, False))
         return art.axe.get("page_usable") is not False
     try:
-        art.main_font_px = await page_font_px(page)
-    except PlaywrightError:
+        art.main_font_px = await tab.run("字号测量", page_font_px(tab.page), 5.0)
+    except StepTimeout as exc:
+        _timed_out(art, exc)
         art.main_font_px = 0.0
+        return exc.usable
     return True
 
 
@@ -171,8 +220,12 @@ async def _navigate(page: Page, url: str, art: Artifacts, settings: RenderSettin
     try:
         response = await page.goto(url, wait_until="load", timeout=settings.timeout_ms)
     except PlaywrightError as exc:
-        art.load_error = _describe_navigation_error(str(exc), settings.timeout_ms)
-        art.final_url = page.url if page.url != "about:blank" else ""
+        why = human_load_error(exc, settings.timeout_ms)
+        art.load_error = why.message
+        art.loading = {"kind": why.kind, "transient": why.transient, "detail": why.detail}
+        art.final_url = page.url if page.url not in ("about:blank", "") else ""
+        if art.final_url.startswith("chrome-error:"):
+            art.final_url = ""
         art.load_ms = (time.perf_counter() - start) * 1000
         return
     art.load_ms = (time.perf_counter() - start) * 1000
@@ -180,74 +233,147 @@ async def _navigate(page: Page, url: str, art: Artifacts, settings: RenderSettin
     if response is None:
         return
     art.status = response.status
-    art.content_type = (await response.all_headers()).get("content-type", "")
+    try:
+        headers = await asyncio.wait_for(response.all_headers(), 5.0)
+    except (PlaywrightError, TimeoutError):
+        headers = {}
+    art.content_type = headers.get("content-type", "")
     ctype = art.content_type.split(";")[0].strip().lower()
     if ctype and ctype not in ("text/html", "application/xhtml+xml", "text/plain"):
-        art.load_error = f"返回的不是网页（Content-Type: {art.content_type}）"
+        art.load_error = f"返回的不是网页（{ctype}）"
+        art.loading = {"kind": "not-html", "transient": False, "detail": art.content_type}
 
 
-def _describe_navigation_error(message: str, timeout_ms: int) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else message
-    known = {
-        "Timeout": f"超过 {timeout_ms // 1000} 秒未能打开",
-        "ERR_NAME_NOT_RESOLVED": "域名无法解析（DNS）",
-        "ERR_CONNECTION_REFUSED": "连接被拒绝",
-        "ERR_CONNECTION_RESET": "连接被重置",
-        "ERR_CONNECTION_TIMED_OUT": "连接超时",
-        "ERR_CERT": "证书错误",
-        "ERR_SSL": "TLS 握手失败",
-        "ERR_ABORTED": "加载被中止（可能是下载文件而非网页）",
-        "Download is starting": "返回的是下载文件而非网页",
-        "ERR_TOO_MANY_REDIRECTS": "重定向次数过多",
-        "ERR_EMPTY_RESPONSE": "服务器未返回任何数据",
-        "ERR_INVALID_URL": "网址格式无效",
-    }
-    for key, text in known.items():
-        if key in message:
-            return f"{text}：{first}"
-    return first
+async def _settle_and_gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> None:
+    """Settle, then gather; a page that navigates itself away is followed to where it rests.
 
+    A meta refresh or ``location=`` after ``load`` replaces the document under the gatherer
+    ("Execution context was destroyed"). Legitimate entry pages do this once (index → 首页);
+    each new document is waited for and gathered instead, up to ``max_hops`` times, and every
+    URL the page went to is recorded for the ``page-stability`` check.
+    """
+    page = tab.page
+    navigations: list[str] = []
 
-async def _settle(page: Page, settings: RenderSettings) -> None:
-    """Wait until the DOM has been quiet for ``quiet_ms`` (bounded), for JS-written footers."""
+    def on_nav(frame: Frame) -> None:
+        if frame == page.main_frame:
+            navigations.append(frame.url)
+
+    page.on("framenavigated", on_nav)
     try:
-        await page.evaluate(_SETTLE, [settings.quiet_ms, settings.settle_max_ms])
+        for _hop in range(settings.max_hops + 1):
+            seen = len(navigations)
+            await _settle(tab, art, settings)
+            if len(navigations) > seen:
+                await _wait_for_new_document(page, settings)
+                continue
+            try:
+                await _gather(tab, art, settings)
+            except _Navigated:
+                await _wait_for_new_document(page, settings)
+                continue
+            if len(navigations) == seen:
+                break
+        else:
+            art.navigation_settled = False
+            message = "页面不断自动跳转，无法完成采集"
+            for name in _GATHERED:
+                art.errors.setdefault(name, message)
+    finally:
+        page.remove_listener("framenavigated", on_nav)
+        art.self_navigation = [u for u in dict.fromkeys(navigations) if u][:20]
+        if art.self_navigation:
+            art.final_url = page.url
+
+
+class _Navigated(Exception):  # noqa: N818
+    """The document was replaced while it was being read."""
+
+
+_GATHERED = ("meta", "header", "footer", "links", "images", "forms", "scripts")
+
+
+async def _wait_for_new_document(page: Page, settings: RenderSettings) -> None:
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_load_state("load", timeout=settings.timeout_ms)
+
+
+async def _settle(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> None:
+    """Wait until the DOM has been quiet for ``quiet_ms`` (bounded), for JS-written footers."""
+    limit = settings.settle_max_ms / 1000 + 2.0
+    arg = [settings.quiet_ms, settings.settle_max_ms]
+    try:
+        await tab.evaluate("等待页面稳定", _SETTLE, arg, limit)
+    except StepTimeout as exc:
+        _timed_out(art, exc)
+        if not exc.usable:
+            raise
     except PlaywrightError:
         await asyncio.sleep(settings.quiet_ms / 1000)
 
 
-async def _gather(page: Page, art: Artifacts) -> None:
+def _timed_out(art: Artifacts, exc: StepTimeout) -> None:
+    """Remember which step overran: the engine finishes a site whose pages keep doing this."""
+    steps = art.loading.setdefault("timed_out_steps", [])
+    if exc.step not in steps:
+        steps.append(exc.step)
+
+
+async def _gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> None:
+    page = tab.page
     try:
-        data = await page.evaluate(_gather_script())
+        data = await tab.evaluate("页面数据采集", _gather_script(), None, settings.gather_limit_s)
+    except StepTimeout as exc:
+        _timed_out(art, exc)
+        for name in _GATHERED:
+            art.errors[name] = f"页面数据采集超时：{exc}"
+        if not exc.usable:
+            raise
+        return
     except PlaywrightError as exc:
-        for name in ("meta", "header", "footer", "links", "images", "forms", "scripts"):
-            art.errors[name] = f"页面数据采集失败：{exc}"
+        if _destroyed(exc):
+            raise _Navigated from exc
+        for name in _GATHERED:
+            art.errors[name] = f"页面数据采集失败（{first_line(exc, 120)}）"
         return
     frames = [f for f in page.frames if f != page.main_frame]
     art.frames = [f.url for f in frames]
     for frame in frames[:10]:
-        await _merge_frame(frame, data)
+        await _merge_frame(tab, frame, data)
     parsed = Artifacts.from_dict({**data, "url": art.url})
     for name in (
         "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",
-        "links", "images", "forms", "scripts", "document_size", "list_items",
+        "links", "images", "forms", "scripts", "document_size", "list_items", "truncated",
     ):  # fmt: skip
         setattr(art, name, getattr(parsed, name))
 
 
-async def _merge_frame(frame: Frame, data: dict[str, Any]) -> None:
+def _destroyed(exc: BaseException) -> bool:
+    text = first_line(exc)
+    return "Execution context was destroyed" in text or "navigat" in text.lower()
+
+
+async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> None:
     """Add an iframe's links, images and footer, moved into main-document coordinates.
 
-    Real sites put the whole footer in an iframe (石家庄), so its text must count.
+    Real sites put the whole footer in an iframe (石家庄), so its text must count. A frame that
+    does not answer within a few seconds is left out (its own process may be the busy one).
     """
-    try:
+
+    async def read() -> tuple[dict[str, Any], list[float], dict[str, float] | None]:
         element = await frame.frame_element()
         box = await element.bounding_box()
         if not box or box["width"] < 2 or box["height"] < 2:
-            return
+            return {}, [0, 0], None
         sub = await frame.evaluate(_gather_script())
         scroll = await frame.page.evaluate("[window.scrollX, window.scrollY]")
-    except PlaywrightError:
+        return sub, scroll, dict(box)
+
+    try:
+        sub, scroll, box = await asyncio.wait_for(read(), 5.0)
+    except (PlaywrightError, TimeoutError):
+        return
+    if box is None:
         return
     dx, dy = box["x"] + scroll[0], box["y"] + scroll[1]
 
@@ -273,17 +399,23 @@ async def _merge_frame(frame: Frame, data: dict[str, Any]) -> None:
             main.update(found=True, text=foot["text"], blocks=blocks, rect=frect, selector="iframe")
 
 
-async def _screenshot(page: Page, art: Artifacts, path: Path, settings: RenderSettings) -> None:
+async def _screenshot(tab: TabWatch, art: Artifacts, path: Path, settings: RenderSettings) -> None:
     """Full-page screenshot, last, capped in height so giant pages stay bounded."""
+    width, height = art.document_size if art.document_size[0] else settings.viewport
+    height = max(1, min(int(height), settings.screenshot_max_height))
+    shot = tab.page.screenshot(
+        path=str(path),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": max(1, int(width)), "height": height},
+        timeout=10_000,
+    )
     try:
-        width, height = art.document_size if art.document_size[0] else settings.viewport
-        height = max(1, min(int(height), settings.screenshot_max_height))
-        await page.screenshot(
-            path=str(path),
-            full_page=True,
-            clip={"x": 0, "y": 0, "width": max(1, int(width)), "height": height},
-            timeout=10_000,
-        )
+        await tab.run("截图", shot, 12.0)
         art.screenshot = path.name
+    except StepTimeout as exc:
+        _timed_out(art, exc)
+        art.errors["screenshot"] = f"截图超时：{exc}"
+        if not exc.usable:
+            raise
     except PlaywrightError as exc:
-        art.errors["screenshot"] = f"截图失败：{exc}"
+        art.errors["screenshot"] = f"截图失败（{first_line(exc, 120)}）"

@@ -4,21 +4,26 @@ These need a real browser (typing, clicking, validation messages), so they run o
 one of the engine's tabs and leave plain data on the home page's artifacts; the checks in
 ``auditor/checks/interaction.py`` judge that data (standards.md §3.2 互动回应差, §7.1 F15, §7.3 A7–A8).
 
-Nothing is written to a site unless ``submit`` is set (``--submit-forms``): the empty-form test
-aborts every POST the page tries to send.
+Nothing is written to a site unless ``submit`` is set (``--submit-forms``): the site context's
+network guard aborts every request that is not GET/HEAD, pop-ups included, and the search probe
+submits only GET search forms.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from playwright.async_api import Dialog, Page, Request, Route
+from playwright.async_api import Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.artifacts import Artifacts, Link
+from auditor.errors import describe, first_line, human_load_error
+from auditor.netguard import NetworkGuard
 
 CHANNEL_WORDS = re.compile(r"留言|咨询|信箱|建言|问政|民意|网民|我要写信|写信|互动交流|政民互动")
 NOT_CHANNEL = re.compile(r"信访|举报|纪检|监察|检举")  # special channels, not 咨询建言 (S2)
@@ -64,20 +69,52 @@ async def probe_site(
     fetch_status: FetchStatus,
     submit: bool = False,
     timeout_ms: int = 15_000,
+    guard: NetworkGuard | None = None,
 ) -> dict[str, Any]:
-    """Every interaction probe for one site, each bounded and independent of the others."""
+    """Every interaction probe for one site, each bounded and independent of the others.
+
+    ``guard`` is the site context's network guard: it aborts every request that is not GET/HEAD
+    (pop-ups included) and lets the test message through only with ``submit``.
+    """
     result: dict[str, Any] = {"submit_forms": submit}
+    probe = _Probe(page, guard or NetworkGuard(), timeout_ms)
     steps: list[tuple[str, Callable[[], Awaitable[dict[str, Any]]]]] = [
-        ("form", lambda: _probe_form(page, home, fetch_status, submit, timeout_ms)),
-        ("annual_report", lambda: _probe_annual_report(page, home, timeout_ms)),
-        ("search", lambda: _probe_search(page, home, timeout_ms)),
+        ("form", lambda: _probe_form(probe, home, fetch_status, submit)),
+        ("annual_report", lambda: _probe_annual_report(probe, home)),
+        ("search", lambda: _probe_search(probe, home)),
     ]
     for name, step in steps:
         try:
             result[name] = await asyncio.wait_for(step(), timeout=timeout_ms / 1000 * 3)
-        except (PlaywrightError, TimeoutError) as exc:
-            result[name] = {"error": f"探测失败：{str(exc).splitlines()[0][:200]}"}
+        except TimeoutError:
+            result[name] = {"error": "探测超过时限未完成", "detail": "TimeoutError"}
+        except Exception as exc:  # one probe's failure is recorded, never lost or contagious
+            result[name] = {"error": _probe_error(exc), "detail": describe(exc)}
     return result
+
+
+def _probe_error(exc: BaseException) -> str:
+    if isinstance(exc, PlaywrightError):
+        return f"探测失败：{human_load_error(exc).message}"
+    return "探测失败：程序内部错误"
+
+
+class _Probe:
+    """The probes' tab, its guard and time limits: every page-side call is bounded."""
+
+    def __init__(self, page: Page, guard: NetworkGuard, timeout_ms: int) -> None:
+        self.page = page
+        self.guard = guard
+        self.timeout_ms = timeout_ms
+
+    async def goto(self, url: str) -> Response | None:
+        return await self.page.goto(url, wait_until="load", timeout=self.timeout_ms)
+
+    async def evaluate(self, script: str, arg: Any = None, limit_s: float = 10.0) -> Any:
+        return await asyncio.wait_for(self.page.evaluate(script, arg), limit_s)
+
+    def sent_since(self, since: float) -> list[dict[str, Any]]:
+        return [a.to_dict() for a in self.guard.attempts_of(self.page, since)]
 
 
 # -- 互动交流 form ---------------------------------------------------------------------------------
@@ -108,82 +145,91 @@ _FORM_FACTS = """
 
 
 async def _probe_form(
-    page: Page, home: Artifacts, fetch_status: FetchStatus, submit: bool, timeout_ms: int
+    probe: _Probe, home: Artifacts, fetch_status: FetchStatus, submit: bool
 ) -> dict[str, Any]:
     found = channels(home)
     if not found:
         return {"channel": None}
     link = found[0]
     out: dict[str, Any] = {"channel": {"text": link.text, "href": link.href}}
-    response = await page.goto(link.href, wait_until="load", timeout=timeout_ms)
+    response = await probe.goto(link.href)
     out["status"] = response.status if response else None
-    out["url"] = page.url
+    out["url"] = probe.page.url
     if response is not None and response.status >= 400:
         out["loaded"] = False
         return out
     out["loaded"] = True
-    facts = await page.evaluate(_FORM_FACTS)
+    facts = await probe.evaluate(_FORM_FACTS)
     out["message_rows"] = facts.pop("rows", [])
     out["form"] = facts
     if not facts.get("found"):
         return out
     out["action_status"] = await fetch_status(facts["action"])
-    out["empty_submit"] = await _empty_submit(page)
+    out["empty_submit"] = await _empty_submit(probe)
     if submit:
-        out["submission"] = await _submit_test_message(page, timeout_ms)
+        out["submission"] = await _submit_test_message(probe, out["url"])
     return out
 
 
-async def _empty_submit(page: Page) -> dict[str, Any]:
-    """Click submit with every field empty; any POST is aborted so nothing reaches the site."""
-    posted: list[str] = []
+_SUBMIT_BUTTON = (
+    "form[data-auditor-form] button:not([type=button]):not([type=reset]), "
+    "form[data-auditor-form] input[type=submit], form[data-auditor-form] input[type=image]"
+)
+# Submissions stay in this tab (a target="_blank" form would otherwise open a pop-up).
+_SAME_TAB = "() => { const f = document.querySelector('form[data-auditor-form]'); if (f) f.target = '_self'; }"
+
+
+async def _empty_submit(probe: _Probe) -> dict[str, Any]:
+    """Click submit with every field empty; the guard aborts whatever the form tries to send."""
+    page = probe.page
     dialogs: list[str] = []
     errors: list[str] = []
-
-    async def block(route: Route, request: Request) -> None:
-        if request.method != "GET":
-            posted.append(request.url)
-            await route.abort()
-        else:
-            await route.continue_()
+    since = time.monotonic()
 
     async def on_dialog(dialog: Dialog) -> None:
         dialogs.append(dialog.message[:200])
-        await dialog.dismiss()
+        with contextlib.suppress(PlaywrightError):
+            await dialog.dismiss()
 
     def on_error(exc: Any) -> None:
-        errors.append(str(exc)[:200])
+        errors.append(first_line(exc, 200))
 
-    await page.route("**/*", block)
     page.on("dialog", on_dialog)
     page.on("pageerror", on_error)
     try:
-        before = await page.evaluate("document.body.innerText")
-        button = page.locator(
-            "form[data-auditor-form] button:not([type=button]):not([type=reset]), "
-            "form[data-auditor-form] input[type=submit], form[data-auditor-form] input[type=image]"
-        ).first
+        await probe.evaluate(_SAME_TAB)
+        before = await probe.evaluate("document.body ? document.body.innerText : ''")
+        button = page.locator(_SUBMIT_BUTTON).first
         if await button.count():
             await button.click(timeout=5_000, no_wait_after=True)
         else:
-            await page.evaluate("document.querySelector('form[data-auditor-form]').requestSubmit()")
+            await probe.evaluate(
+                "document.querySelector('form[data-auditor-form]').requestSubmit()"
+            )
         await page.wait_for_timeout(800)
-        invalid = await page.evaluate(
+        invalid = await probe.evaluate(
             "(() => { const f = document.querySelector('form[data-auditor-form]');"
             " return f ? f.querySelectorAll(':invalid').length : 0; })()"
         )
-        after = await page.evaluate("document.body.innerText")
-    except PlaywrightError as exc:
-        return {"error": str(exc).splitlines()[0][:200], "posted": posted}
+        after = await probe.evaluate("document.body ? document.body.innerText : ''")
+    except (PlaywrightError, TimeoutError) as exc:
+        posted = probe.sent_since(since)
+        return {
+            "error": "点击提交后页面无响应或已离开",
+            "detail": describe(exc),
+            "posted_empty": bool(posted),
+            "attempted": posted,
+        }
     finally:
-        await page.unroute("**/*", block)
         page.remove_listener("dialog", on_dialog)
         page.remove_listener("pageerror", on_error)
+    posted = probe.sent_since(since)
     new_text = after.replace(before, "") if after != before else ""
     shown = bool(invalid) or bool(dialogs) or bool(VALIDATION_WORDS.search(new_text))
     return {
         "validation_shown": shown and not posted,
         "posted_empty": bool(posted),
+        "attempted": posted,  # what the form tried to send (every request aborted)
         "browser_invalid_fields": invalid,
         "dialogs": dialogs,
         "js_errors": errors,
@@ -206,19 +252,37 @@ _FILL = """
 """
 
 
-async def _submit_test_message(page: Page, timeout_ms: int) -> dict[str, Any]:
-    """Really submit a message marked as a test, and look for the site's confirmation."""
-    await page.evaluate(_FILL, TEST_MESSAGE)
+async def _submit_test_message(probe: _Probe, form_url: str) -> dict[str, Any]:
+    """Really submit a message marked as a test, and look for the site's confirmation.
+
+    The empty submit may have left or changed the page, so the form is loaded afresh first.
+    """
+    page = probe.page
+    await probe.goto(form_url)
+    found = await probe.evaluate(_FORM_FACTS)
+    if not found.get("found"):
+        return {"submitted": False, "error": "重新打开留言页面后未找到表单"}
+    await probe.evaluate(_SAME_TAB)
+    await probe.evaluate(_FILL, TEST_MESSAGE)
+    since = time.monotonic()
     try:
-        async with page.expect_navigation(timeout=timeout_ms, wait_until="load") as nav:
-            await page.evaluate("document.querySelector('form[data-auditor-form]').requestSubmit()")
-        response = await nav.value
-    except PlaywrightError as exc:
-        return {"submitted": False, "error": str(exc).splitlines()[0][:200]}
-    text = await page.evaluate("document.body.innerText")
+        with probe.guard.writable(page):
+            async with page.expect_navigation(timeout=probe.timeout_ms, wait_until="load") as nav:
+                await probe.evaluate(
+                    "document.querySelector('form[data-auditor-form]').requestSubmit()"
+                )
+            response = await nav.value
+    except (PlaywrightError, TimeoutError) as exc:
+        return {
+            "submitted": bool(probe.sent_since(since)),
+            "error": "提交后页面未返回结果",
+            "detail": describe(exc),
+        }
+    text = await probe.evaluate("document.body ? document.body.innerText : ''")
     confirmed = CONFIRM_WORDS.search(text)
     return {
         "submitted": True,
+        "sent": probe.sent_since(since),
         "status": response.status if response else None,
         "confirmation": confirmed.group(0) if confirmed and (not response or response.ok) else "",
         "text": text[:300],
@@ -228,15 +292,15 @@ async def _submit_test_message(page: Page, timeout_ms: int) -> dict[str, Any]:
 # -- annual report -------------------------------------------------------------------------------
 
 
-async def _probe_annual_report(page: Page, home: Artifacts, timeout_ms: int) -> dict[str, Any]:
+async def _probe_annual_report(probe: _Probe, home: Artifacts) -> dict[str, Any]:
     links = annual_report_links(home)
     if not links:
         return {"link": None}
     link = links[0]
     out: dict[str, Any] = {"link": {"text": link.text, "href": link.href, "visible": link.visible}}
-    response = await page.goto(link.href, wait_until="load", timeout=timeout_ms)
+    response = await probe.goto(link.href)
     out["status"] = response.status if response else None
-    text = await page.evaluate("document.body ? document.body.innerText : ''")
+    text = await probe.evaluate("document.body ? document.body.innerText : ''")
     out["years"] = sorted({int(y) for y in re.findall(r"(20\d{2})\s*年", text)})
     return out
 
@@ -250,24 +314,40 @@ _SEARCH_INPUT = (
 )
 
 
-async def _probe_search(page: Page, home: Artifacts, timeout_ms: int) -> dict[str, Any]:
+async def _probe_search(probe: _Probe, home: Artifacts) -> dict[str, Any]:
+    """Search a recent title through the site's own search box, if it searches by GET.
+
+    A POST search form is not submitted (an audit never writes to a site): ``review``.
+    """
+    page = probe.page
     query = search_query(home)
-    await page.goto(home.final_url or home.url, wait_until="load", timeout=timeout_ms)
+    await probe.goto(home.final_url or home.url)
     box = page.locator(_SEARCH_INPUT).first
     if not await box.count() or not query:
         return {"box": False, "query": query}
     out: dict[str, Any] = {"box": True, "query": query, "start_url": page.url}
-    await box.evaluate("(e) => { if (e.form) e.form.target = '_self'; }")
-    await box.fill(query)
+    method = await asyncio.wait_for(
+        box.evaluate("(e) => e.form ? (e.form.getAttribute('method') || 'get').toLowerCase() : ''"),
+        5.0,
+    )
+    out["method"] = method or "script"
+    if method and method != "get":
+        out["post_only"] = True  # not submitted
+        return out
+    await asyncio.wait_for(box.evaluate("(e) => { if (e.form) e.form.target = '_self'; }"), 5.0)
+    await box.fill(query, timeout=5_000)
+    since = time.monotonic()
     try:
-        async with page.expect_navigation(timeout=timeout_ms, wait_until="load"):
-            await box.press("Enter")
-    except PlaywrightError:
+        async with page.expect_navigation(timeout=probe.timeout_ms, wait_until="load"):
+            await box.press("Enter", timeout=5_000)
+    except (PlaywrightError, TimeoutError):
         out["navigated"] = False
+        out["blocked"] = probe.sent_since(since)
         return out
     out["navigated"] = True
+    out["blocked"] = probe.sent_since(since)
     out["results_url"] = page.url
-    hits = await page.evaluate(
+    hits = await probe.evaluate(
         "(q) => Array.from(document.querySelectorAll('a')).filter((a) => a.innerText.includes(q))"
         ".map((a) => a.innerText.trim().slice(0, 80)).slice(0, 20)",
         query[:12],

@@ -170,6 +170,9 @@ class SiteResult:
     pages: list[PageResult] = field(default_factory=list)
     error: str = ""
     findings: list[Finding] = field(default_factory=list)  # site-level (aggregated over pages)
+    # 无法完成: why the audit of this site stopped early (time budget, runaway pages, repeated
+    # crashes); its verdict is then 无法判定.
+    unfinished: str = ""
 
     @property
     def problems(self) -> list[Finding]:
@@ -187,6 +190,7 @@ class SiteResult:
             pages=[PageResult.from_dict(p) for p in d.get("pages", [])],
             error=d.get("error", ""),
             findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            unfinished=d.get("unfinished", ""),
         )
 
 

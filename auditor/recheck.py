@@ -153,14 +153,15 @@ async def _reaudit(
                 json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
             )
             home = t.result.pages[0].url if t.result.pages else site.url
-            outcomes = await asyncio.gather(
-                *(
-                    audit_page(
-                        renderer, site, site_dir, _page_index(p, n), p.url, is_home=p.url == home
+            async with renderer.site() as session:
+                outcomes = await asyncio.gather(
+                    *(
+                        audit_page(
+                            session, site, site_dir, _page_index(p, n), p.url, is_home=p.url == home
+                        )
+                        for n, p in enumerate(t.pages)
                     )
-                    for n, p in enumerate(t.pages)
                 )
-            )
             for _art, page in outcomes:
                 sink.advance(page.url)
             results[t.idx] = SiteResult(site=site, pages=[page for _a, page in outcomes])

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from auditor.errors import first_line
 from auditor.model import SiteSpec
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -34,28 +37,74 @@ class SitesList:
 
 
 def normalize_url(raw: str) -> str:
-    """Add ``http://`` when the scheme is missing (lists often hold bare host names)."""
+    """The canonical form of a home-page address, so equal addresses compare equal.
+
+    Adds ``http://`` when the scheme is missing (lists often hold bare host names), lower-cases
+    scheme and host, drops a default port and an empty path becomes ``/``. Returns the input
+    stripped when it cannot be parsed (``validate_url`` then says why).
+    """
     url = raw.strip()
-    if url and "://" not in url:
+    if not url:
+        return ""
+    if "://" not in url:
         url = "http://" + url
-    return url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if port is None or port == default else f"{host}:{port}"
+    if parts.username or parts.password:
+        return url  # credentials in a sites list: left as given, validate_url rejects them
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def site_key(url: str) -> str:
+    """What makes two listed addresses the same site: the normalised URL without a final ``/``."""
+    normal = normalize_url(url)
+    return normal[:-1] if normal.endswith("/") else normal
+
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")  # "_" occurs in real hosts
 
 
 def validate_url(url: str) -> str | None:
     """Why ``url`` cannot be audited, or None when it can."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as exc:
-        return f"网址无法解析：{exc}"
-    if parts.scheme not in ("http", "https"):
+        return f"网址无法解析（{first_line(exc)}）：{url!r}"
+    if parts.scheme.lower() not in ("http", "https"):
         return f"网址须以 http:// 或 https:// 开头：{url!r}"
-    if (
-        not parts.hostname
-        or " " in url
-        or ("." not in parts.hostname and parts.hostname != "localhost")
-    ):
+    if parts.username or parts.password:
+        return f"网址中不应包含用户名或密码：{url!r}"
+    host = (parts.hostname or "").rstrip(".")
+    if not host or any(c.isspace() for c in url):
         return f"网址缺少有效的主机名：{url!r}"
+    if _is_ip(host) or host == "localhost":
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"网址的主机名“{host}”不是有效的域名：{url!r}"
+    labels = ascii_host.lower().split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        return f"网址的主机名“{host}”不是有效的域名：{url!r}"
     return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def read_sites(path: Path) -> SitesList:
@@ -114,7 +163,7 @@ def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
         )
     known = set(index.values())
     result = SitesList()
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # site key -> first row
     for n, row in numbered[1:]:
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
 
@@ -126,10 +175,13 @@ def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
         if why:
             result.errors.append(f"{source} 第{n}行：{why}，已跳过")
             continue
-        if url in seen:
-            result.errors.append(f"{source} 第{n}行：首页网址 {url} 与前面的行重复，已跳过")
+        key = site_key(url)
+        if key in seen:
+            result.errors.append(
+                f"{source} 第{n}行：首页网址 {get('url')} 与第{seen[key]}行是同一网站，已跳过"
+            )
             continue
-        seen.add(url)
+        seen[key] = n
         extra = {header[i]: c for i, c in enumerate(cells[: len(header)]) if i not in known and c}
         result.sites.append(
             SiteSpec(

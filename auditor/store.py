@@ -32,13 +32,15 @@ if TYPE_CHECKING:
 __all__ = ["STORE_FILE", "RunStore", "StoreError", "audit_pending"]
 
 STORE_FILE = "run.sqlite"
+MAX_SITE_ATTEMPTS = 3  # starts of one site before --resume gives it up as 无法完成
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
     idx INTEGER PRIMARY KEY, url TEXT NOT NULL, spec TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',          -- pending | running | done
     attempt INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '',
-    findings TEXT NOT NULL DEFAULT '[]', finished TEXT NOT NULL DEFAULT '');
+    findings TEXT NOT NULL DEFAULT '[]', finished TEXT NOT NULL DEFAULT '',
+    unfinished TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS pages (
     site_idx INTEGER NOT NULL, attempt INTEGER NOT NULL, seq INTEGER NOT NULL,
     url TEXT NOT NULL, data TEXT NOT NULL, saved TEXT NOT NULL,
@@ -70,6 +72,9 @@ class RunStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # survive a power cut, not only a kill
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(sites)")}
+        if "unfinished" not in columns:  # a store written before sites could be 无法完成
+            self.db.execute("ALTER TABLE sites ADD COLUMN unfinished TEXT NOT NULL DEFAULT ''")
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -143,6 +148,11 @@ class RunStore:
     def pending(self) -> list[tuple[int, SiteSpec]]:
         return [(i, s) for i, s, status in self.listed() if status != "done"]
 
+    def attempts(self, idx: int) -> int:
+        """How often the site was started (a site that keeps killing the run is not retried)."""
+        row = self.db.execute("SELECT attempt FROM sites WHERE idx = ?", (idx,)).fetchone()
+        return int(row[0]) if row else 0
+
     def start_site(self, idx: int) -> int:
         """Mark a site as running (a new attempt) and return the attempt number."""
         with self._tx():
@@ -184,9 +194,15 @@ class RunStore:
                 ],
             )
             self.db.execute(
-                "UPDATE sites SET status = 'done', error = ?, findings = ?, finished = ? "
-                "WHERE idx = ?",
-                (result.error, _dumps([f.to_dict() for f in result.findings]), _now(), idx),
+                "UPDATE sites SET status = 'done', error = ?, findings = ?, finished = ?, "
+                "unfinished = ? WHERE idx = ?",
+                (
+                    result.error,
+                    _dumps([f.to_dict() for f in result.findings]),
+                    _now(),
+                    result.unfinished,
+                    idx,
+                ),
             )
             self.db.execute("DELETE FROM files WHERE site_idx = ?", (idx,))
             self._put_files(idx, files)
@@ -211,11 +227,11 @@ class RunStore:
     def site_result(self, idx: int) -> SiteResult | None:
         """A site as stored: final if done; the pages of its latest attempt if interrupted."""
         row = self.db.execute(
-            "SELECT spec, status, error, findings FROM sites WHERE idx = ?", (idx,)
+            "SELECT spec, status, error, findings, unfinished FROM sites WHERE idx = ?", (idx,)
         ).fetchone()
         if row is None:
             return None
-        spec, status, error, findings = row
+        spec, status, error, findings, unfinished = row
         latest = self.db.execute(
             "SELECT MAX(attempt) FROM pages WHERE site_idx = ?", (idx,)
         ).fetchone()[0]
@@ -235,6 +251,7 @@ class RunStore:
             pages=pages,
             error=error,
             findings=[Finding.from_dict(f) for f in json.loads(findings)],
+            unfinished=unfinished,
         )
 
     def load(self) -> RunResult:
@@ -292,6 +309,16 @@ async def audit_pending(
             sink.add_total(len(pending))
 
             async def one(idx: int, site: SiteSpec) -> None:
+                if store.attempts(idx) >= MAX_SITE_ATTEMPTS:
+                    # Started this often and never finished (the process died each time):
+                    # finished as 无法完成 with what earlier attempts stored, not tried again.
+                    result = store.site_result(idx) or SiteResult(site=site)
+                    result.unfinished = f"该网站已{store.attempts(idx)}次开始检查均未能完成"
+                    store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
+                    sink.advance(site.label)
+                    if on_site:
+                        on_site(idx, result)
+                    return
                 store.start_site(idx)
 
                 def on_page(_site: SiteSpec, page: PageResult) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "FAIL_LABEL",
     "PASS_LABEL",
     "UNCHECKED_LABEL",
+    "UNDECIDED_LABEL",
     "Deduction",
     "IndicatorCap",
     "Rule",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 PASS_LABEL, FAIL_LABEL, UNCHECKED_LABEL = "合格", "不合格", "未检查"
+UNDECIDED_LABEL = "无法判定"  # a veto or enough points could not be checked: never a guess
 PER_UNITS = ("site", "page", "finding")
 
 
@@ -72,6 +74,8 @@ class ScoringTable:
     indicators: dict[str, IndicatorCap] = field(default_factory=dict)
     total: float = 100.0
     pass_line: float = 60.0
+    # Deduction points whose checks could not run (error) beyond which a pass is not asserted.
+    max_unjudged_points: float = 10.0
     source: str = ""
     origin: str = ""  # file it was read from
 
@@ -114,6 +118,7 @@ class Verdict:
     deductions: tuple[Deduction, ...] = ()
     review: tuple[str, ...] = ()  # veto/deduct checks with review or error outcomes
     unscored: tuple[str, ...] = ()  # failing checks the table does not list
+    undecided: tuple[str, ...] = ()  # why the verdict is 无法判定 (Chinese)
     table: str = ""
 
     @property
@@ -127,6 +132,8 @@ class Verdict:
             return [f"单项否决：{v.indicator}（{v.check}）" for v in self.vetoes]
         if self.label == UNCHECKED_LABEL:
             return ["未完成检查"]
+        if self.label == UNDECIDED_LABEL:
+            return list(self.undecided)
         lines = [
             f"{d.indicator} 扣{_num(d.points)}分" for d in sorted(self.deductions, key=_by_points)
         ]
@@ -152,6 +159,7 @@ class Verdict:
             "decisive": self.decisive,
             "review": list(self.review),
             "unscored": list(self.unscored),
+            "undecided": list(self.undecided),
             "table": self.table,
         }
 
@@ -205,6 +213,7 @@ def parse_table(text: str, origin: str = "计分表") -> ScoringTable:
     }
     total = _number(head, "total", f"{origin} [scoring]", default=100.0)
     pass_line = _number(head, "pass_line", f"{origin} [scoring]", default=60.0)
+    unjudged = _number(head, "max_unjudged_points", f"{origin} [scoring]", default=10.0)
     if not 0 <= pass_line <= total:
         raise ScoringError(f"{origin} [scoring] pass_line={pass_line} 应在 0 与 total={total} 之间")
     return ScoringTable(
@@ -213,6 +222,7 @@ def parse_table(text: str, origin: str = "计分表") -> ScoringTable:
         indicators=caps,
         total=total,
         pass_line=pass_line,
+        max_unjudged_points=unjudged,
         source=str(head.get("source", "")),
         origin=origin,
     )
@@ -263,12 +273,20 @@ def _number(entry: dict[str, Any], key: str, where: str, default: float | None =
 
 
 def judge(site: SiteResult, table: ScoringTable) -> Verdict:
-    """The verdict for one site: veto first, then the capped deductions against the pass line."""
+    """The verdict for one site: veto first, then the capped deductions against the pass line.
+
+    A verdict is only printed when the findings decide it. 不合格 stands on any judged veto or a
+    score already under the pass line; otherwise, when a veto check could not run (``error``),
+    the site could not be finished, or the deduction checks that could not run are worth more
+    than ``max_unjudged_points`` (or enough to cross the pass line), the verdict is 无法判定 with
+    the reasons — never 合格 on what was not seen.
+    """
     if not site.pages and not site.findings:
         return Verdict(UNCHECKED_LABEL, None, table=table.name)
     page_type = {p.url: p.page_type for p in site.pages}
     findings = [*(f for p in site.pages for f in p.findings), *site.findings]
     failing: dict[str, list[Finding]] = {}
+    errors: dict[str, Finding] = {}
     review: set[str] = set()
     unscored: set[str] = set()
     for f in findings:
@@ -283,6 +301,8 @@ def judge(site: SiteResult, table: ScoringTable) -> Verdict:
             failing.setdefault(f.check, []).append(f)
         elif f.outcome in (Outcome.REVIEW, Outcome.ERROR) and rule.role is not Role.INFO:
             review.add(f.check)
+            if f.outcome is Outcome.ERROR:
+                errors.setdefault(f.check, f)
     common = {
         "review": tuple(sorted(review)),
         "unscored": tuple(sorted(unscored)),
@@ -298,8 +318,46 @@ def judge(site: SiteResult, table: ScoringTable) -> Verdict:
     deductions = _deductions(failing, table)
     lost = _capped_total(deductions, table)
     score = round(max(0.0, table.total - lost), 2)
-    label = PASS_LABEL if score >= table.pass_line else FAIL_LABEL
-    return Verdict(label, score, deductions=tuple(deductions), **common)  # type: ignore[arg-type]
+    if score < table.pass_line:
+        return Verdict(FAIL_LABEL, score, deductions=tuple(deductions), **common)  # type: ignore[arg-type]
+    undecided = _undecided(site, errors, failing, table, score)
+    if undecided:
+        return Verdict(
+            UNDECIDED_LABEL,
+            None,
+            deductions=tuple(deductions),
+            undecided=tuple(undecided),
+            **common,  # type: ignore[arg-type]
+        )
+    return Verdict(PASS_LABEL, score, deductions=tuple(deductions), **common)  # type: ignore[arg-type]
+
+
+def _undecided(
+    site: SiteResult,
+    errors: dict[str, Finding],
+    failing: dict[str, list[Finding]],
+    table: ScoringTable,
+    score: float,
+) -> list[str]:
+    """Why a pass cannot be asserted (Chinese), or nothing."""
+    reasons = []
+    if site.unfinished:
+        reasons.append(f"检查未完成：{site.unfinished}")
+    unjudged_points = 0.0
+    for cid, f in sorted(errors.items()):
+        rule = table.rules[cid]
+        if rule.role is Role.VETO:
+            reasons.append(f"单项否决指标“{rule.indicator}”未能检查（{cid}）：{f.message}")
+        elif rule.role is Role.DEDUCT and cid not in failing:
+            unjudged_points += rule.cap or rule.points
+    if unjudged_points and (
+        unjudged_points > table.max_unjudged_points or score - unjudged_points < table.pass_line
+    ):
+        checks = "、".join(
+            c for c in sorted(errors) if table.rules[c].role is Role.DEDUCT and c not in failing
+        )
+        reasons.append(f"未能检查的扣分项最多可扣{_num(unjudged_points)}分（{checks}）")
+    return reasons
 
 
 def _units(rule: Rule, fs: list[Finding]) -> int:

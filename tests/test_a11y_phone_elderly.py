@@ -24,8 +24,9 @@ from auditor.checks.accessibility import elderly_mode, mobile_layout
 from auditor.checks.base import run_check
 from auditor.demo.server import DemoServer
 from auditor.evidence import render_evidence
-from auditor.gather import RenderSettings, new_tab, render
+from auditor.gather import RenderSettings, new_context, new_tab, render
 from auditor.model import Outcome, PageType, Rect, SiteSpec
+from auditor.netguard import NetworkGuard
 
 T = TypeVar("T")
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -165,12 +166,14 @@ def test_home_page_entry_probe_and_check_end_to_end(
     """Render the home page as the engine does, find the entry, probe it, run the check."""
 
     async def go() -> tuple[Artifacts, float]:
-        tab = await new_tab(h.browser, RenderSettings())
+        guard = NetworkGuard()
+        context = await new_context(h.browser, RenderSettings(), guard)
         try:
+            tab = await new_tab(context, guard)
             art = await render(tab, server.url + "elderly-home.html", None, RenderSettings())
-            return art, await page_font_px(tab)
+            return art, await page_font_px(tab.page)
         finally:
-            await tab.context.close()
+            await context.close()
 
     art, normal = h.run(go())
     assert normal == 14

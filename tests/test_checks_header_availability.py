@@ -31,19 +31,21 @@ def test_page_loaded_with_200_passes():
 def test_page_timeout_fails_with_kind_timeout():
     page = Artifacts(
         url=SITE.url,
-        load_error="超过 15 秒未能打开：Timeout 15000ms exceeded.",
+        load_error="页面15秒内未打开",
+        loading={"kind": "timeout", "transient": False, "attempts": 2, "failures": []},
         load_ms=15012.4,
     )
     finding = only(run_check(page_availability, page, SITE))
     assert finding.outcome is Outcome.FAIL
-    assert finding.data == {"kind": "timeout", "status": None, "load_ms": 15012}
+    assert finding.data["kind"] == "timeout" and finding.data["load_ms"] == 15012
+    assert finding.data["attempts"] == 2 and "共尝试2次" in finding.message
     assert "无法正常打开" in finding.message
-    assert "超过 15 秒未能打开" in finding.message
+    assert "页面15秒内未打开" in finding.message
     assert finding.region == "page"
 
 
 def test_page_dns_failure_fails_with_kind_dns():
-    page = Artifacts(url=SITE.url, load_error="域名无法解析（DNS）：net::ERR_NAME_NOT_RESOLVED")
+    page = Artifacts(url=SITE.url, load_error="域名无法解析", loading={"kind": "dns"})
     finding = only(run_check(page_availability, page, SITE))
     assert finding.outcome is Outcome.FAIL
     assert finding.data["kind"] == "dns"
@@ -55,7 +57,7 @@ def test_page_http_error_status_fails(status):
     finding = only(run_check(page_availability, page, SITE))
     assert finding.outcome is Outcome.FAIL
     assert f"HTTP {status}" in finding.message
-    assert finding.data == {"kind": "http-error", "status": status}
+    assert finding.data["kind"] == "http-error" and finding.data["status"] == status
 
 
 @pytest.mark.parametrize(
@@ -219,7 +221,8 @@ def test_failed_header_gatherer_makes_header_check_error():
     page.errors = {"header": "页面数据采集失败：boom"}
     finding = only(run_check(header_site_name, page, SITE))
     assert finding.outcome is Outcome.ERROR
-    assert "header: 页面数据采集失败：boom" in finding.message
+    assert finding.message == "无法判定：页面数据采集失败：boom"
+    assert finding.data["gatherers"] == {"header": "页面数据采集失败：boom"}
 
 
 def test_header_showing_another_organ_name_needs_review():

@@ -161,11 +161,17 @@ BROKEN_FORM = """<!doctype html><html><head><meta charset="utf-8"><title>留言<
 def run_probe(server: DemoServer, home_path: str, *, submit: bool = False) -> dict:
     async def go() -> dict:
         renderer = Renderer(AuditOptions(out_dir=Path("."), test_mode=True, concurrency=1))
-        async with renderer.running():
-            art = await renderer.render(server.url + home_path, None)
-            return await renderer.with_tab(
+        async with renderer.running(), renderer.site() as session:
+            art = await session.render(server.url + home_path, None)
+            return await session.with_tab(
                 server.url,
-                lambda tab: probe_site(tab, art, fetch_status=renderer.fetch_status, submit=submit),
+                lambda tab: probe_site(
+                    tab,
+                    art,
+                    fetch_status=renderer.fetch_status,
+                    submit=submit,
+                    guard=session.guard,
+                ),
             )
 
     return asyncio.run(go())

@@ -13,6 +13,7 @@ from auditor.model import Role
 
 EXPECTED_IDS = {
     "page-availability",
+    "page-stability",
     "domain-name",
     "header-site-name",
     "footer-conac",

@@ -33,7 +33,7 @@ JIANGSU = SiteSpec(
     row=2,
 )
 SHANGHAI = SiteSpec(
-    url="http://www.shanghai.gov.cn",
+    url="http://www.shanghai.gov.cn/",
     name="上海市人民政府",
     code="3100000044",
     sponsor="上海市人民政府办公厅",
@@ -55,7 +55,7 @@ def assert_sample_loaded(result):
     assert "第5行" in empty
     assert "首页网址为空" in empty
     assert "第6行" in dup
-    assert "重复" in dup
+    assert "同一网站" in dup
 
 
 def test_parse_rows_loads_good_rows_and_reports_bad_ones_by_row_number():
@@ -64,7 +64,7 @@ def test_parse_rows_loads_good_rows_and_reports_bad_ones_by_row_number():
 
 def test_bare_host_gets_http_scheme():
     result = parse_rows([["首页网址"], ["www.beijing.gov.cn"]])
-    assert [s.url for s in result.sites] == ["http://www.beijing.gov.cn"]
+    assert [s.url for s in result.sites] == ["http://www.beijing.gov.cn/"]
 
 
 def test_extra_columns_are_kept_by_header_name():

@@ -28,8 +28,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from auditor.bounded import StepTimeout, TabWatch, open_cdp
+from auditor.errors import describe, first_line
 
 __all__ = ["AXE_TAGS", "MAX_NODES_PER_RULE", "axe_version", "run_axe"]
 
@@ -37,10 +40,6 @@ AXE_TAGS = ("wcag2a", "wcag2aa")  # WCAG 2.0 A + AA: what GB/T 37668-2019 is bui
 MAX_NODES_PER_RULE = 20  # a page can have thousands of low-contrast nodes; 20 prove the point
 SNIPPET_MAX = 300
 MAX_FRAMES = 10  # same bound as the gatherer: ad-heavy pages have dozens of iframes
-# After a timeout: "is the main thread free?" gets _PROBE_S, the whole recovery _RECOVER_S, so a
-# call ends within time_limit_s + about 4.5 s even in the worst case (tests allow + 5 s).
-_PROBE_S = 1.0
-_RECOVER_S = 3.5
 
 
 @cache
@@ -155,7 +154,6 @@ async ([options, locale, cap, snippetMax]) => {
 _CONFIGURE = (
     "(locale) => { if (window.axe) { try { window.axe.configure({ locale }); } catch (e) {} } }"
 )
-_RESET = "() => { if (window.axe) window.axe._running = false; return true; }"
 
 
 def _options(time_limit_s: float) -> dict[str, Any]:
@@ -168,37 +166,40 @@ def _options(time_limit_s: float) -> dict[str, Any]:
     }
 
 
-async def run_axe(page: Page, *, time_limit_s: float = 20.0) -> dict[str, Any]:
+async def run_axe(
+    page: Page, *, time_limit_s: float = 20.0, watch: TabWatch | None = None
+) -> dict[str, Any]:
     """Run axe on ``page`` as it is now; plain JSON, or ``{"error": reason}``. Never raises.
 
     The whole call (injection included) is bounded by ``time_limit_s``; recovering a page whose
     main thread axe still holds adds at most about 4.5 s. On timeout the result says whether the
     page is still usable (``page_usable``); if it is not, the caller should close the tab.
+    ``watch`` is the tab's own DevTools watch, when the caller keeps one.
     """
     started = time.perf_counter()
-    cdp = await _cdp(page)
+    own = watch is None
+    tab = watch or TabWatch(page, await open_cdp(page))
     try:
-        result = await asyncio.wait_for(_inject_and_run(page, time_limit_s), timeout=time_limit_s)
-    except TimeoutError:
-        usable = await _recover(page, cdp)
+        result = await tab.run("axe", _inject_and_run(page, time_limit_s), time_limit_s)
+    except StepTimeout as exc:
         return {
             "error": f"axe 检测超过 {time_limit_s:g} 秒未完成（页面过大或脚本未响应），已中止"
-            + ("" if usable else "；页面已无响应"),
+            + ("" if exc.usable else "；页面已无响应"),
             "timed_out": True,
-            "page_usable": usable,
+            "page_usable": exc.usable,
             "duration_ms": _ms(started),
         }
     except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {
-            "error": f"axe 检测失败：{first[:300]}",
+            "error": f"axe 检测失败：{first_line(exc) or type(exc).__name__}",
+            "detail": describe(exc),
             "page_usable": not page.is_closed(),
             "duration_ms": _ms(started),
         }
     finally:
-        if cdp is not None:
+        if own and tab.cdp is not None:
             with contextlib.suppress(PlaywrightError, TimeoutError):
-                await asyncio.wait_for(cdp.detach(), 0.5)
+                await asyncio.wait_for(tab.cdp.detach(), 0.5)
     result["duration_ms"] = _ms(started)
     return result
 
@@ -220,44 +221,6 @@ async def _inject_and_run(page: Page, time_limit_s: float) -> dict[str, Any]:
         _RUN, [_options(time_limit_s), locale, MAX_NODES_PER_RULE, SNIPPET_MAX]
     )
     return result
-
-
-async def _cdp(page: Page) -> CDPSession | None:
-    """A DevTools session opened before the run: once axe holds the main thread it is too late."""
-    try:
-        return await asyncio.wait_for(page.context.new_cdp_session(page), 1.0)
-    except (PlaywrightError, TimeoutError):
-        return None  # not Chromium: a timeout can then leave the tab busy (page_usable False)
-
-
-async def _recover(page: Page, cdp: CDPSession | None) -> bool:
-    """After a timeout: interrupt axe if it still holds the main thread; is the page usable?"""
-    deadline = time.perf_counter() + _RECOVER_S
-    if await _answers(page, _PROBE_S):
-        return True  # axe's promise never settled, but the page is idle
-    if cdp is not None:
-        with contextlib.suppress(PlaywrightError, TimeoutError):
-            await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 0.5)
-    return await _answers(page, deadline - time.perf_counter())
-
-
-async def _answers(page: Page, within_s: float) -> bool:
-    """Does the page run a tiny script within ``within_s``? (It also clears axe's busy flag.)
-
-    A probe that arrives just as the interrupt lands is itself terminated; it is retried.
-    """
-    deadline = time.perf_counter() + within_s
-    while (left := deadline - time.perf_counter()) > 0:
-        try:
-            await asyncio.wait_for(page.evaluate(_RESET), left)
-            return True
-        except TimeoutError:
-            return False
-        except PlaywrightError:
-            if page.is_closed():
-                return False
-            await asyncio.sleep(0.1)
-    return False
 
 
 def _ms(started: float) -> int:

@@ -28,8 +28,10 @@ from playwright.async_api import Error as PlaywrightError
 
 from auditor.a11y.phone import JS_HELPERS, navigation_error, page_text_stats
 from auditor.artifacts import Artifacts
-from auditor.gather import _SETTLE, _SETTLE_PROBE  # the same settling as the desktop render
+from auditor.errors import first_line
+from auditor.gather import _SETTLE, RenderSettings, new_context  # the desktop render's settling
 from auditor.model import Rect
+from auditor.netguard import NetworkGuard
 
 __all__ = [
     "AD_HOSTS",
@@ -303,6 +305,7 @@ async def probe_elderly(
     timeout_ms: int = 15000,
     watch_ms: int = WATCH_MS,
     viewport: tuple[int, int] = (1366, 768),
+    guard: NetworkGuard | None = None,
 ) -> dict[str, Any]:
     """Render the elderly-mode page ``url``; plain JSON for ``Artifacts.elderly``. Never raises.
 
@@ -326,18 +329,11 @@ async def probe_elderly(
     }
     ctx: BrowserContext | None = None
     try:
-        w, h = viewport
-        ctx = await browser.new_context(
-            viewport={"width": w, "height": h},
-            device_scale_factor=1,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            ignore_https_errors=True,
-            accept_downloads=False,
-        )
-        await ctx.add_init_script(_SETTLE_PROBE)
+        ctx = await new_context(browser, RenderSettings(viewport=viewport), guard or NetworkGuard())
         await ctx.add_init_script(_WATCH)
         page = await ctx.new_page()
+        if guard is not None:
+            guard.watch(page)
         dialogs: list[str] = result["dialogs"]
 
         async def on_dialog(dialog: Dialog) -> None:
@@ -376,7 +372,7 @@ async def probe_elderly(
         result.update(found, popups=popups)
         await _screenshot(page, result, screenshot)
     except PlaywrightError as exc:
-        result["error"] = f"长者版页面检测失败：{str(exc).strip().splitlines()[0][:300]}"
+        result["error"] = f"长者版页面检测失败（{first_line(exc) or type(exc).__name__}）"
     finally:
         if ctx is not None:
             with contextlib.suppress(PlaywrightError):
@@ -396,4 +392,4 @@ async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
         )
         result["screenshot"] = path.name
     except PlaywrightError as exc:
-        result["error"] = f"长者版页面截图失败：{str(exc).strip().splitlines()[0][:300]}"
+        result["error"] = f"长者版页面截图失败（{first_line(exc) or type(exc).__name__}）"

@@ -25,8 +25,10 @@ from typing import Any
 from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
-from auditor.gather import _SETTLE, _SETTLE_PROBE  # the same settling as the desktop render
+from auditor.errors import first_line, human_load_error
+from auditor.gather import _SETTLE, RenderSettings, new_context  # the desktop render's settling
 from auditor.model import Rect
+from auditor.netguard import NetworkGuard
 
 __all__ = [
     "DEVICE_SCALE",
@@ -221,7 +223,12 @@ async def page_text_stats(page: Page, *, cap: int = MAX_SMALL_TEXT) -> dict[str,
 
 
 async def render_phone(
-    browser: Browser, url: str, screenshot: Path, *, timeout_ms: int = 15000
+    browser: Browser,
+    url: str,
+    screenshot: Path,
+    *,
+    timeout_ms: int = 15000,
+    guard: NetworkGuard | None = None,
 ) -> dict[str, Any]:
     """Open ``url`` as a phone would; plain JSON for ``Artifacts.mobile``. Never raises."""
     w, h = PHONE_VIEWPORT
@@ -248,20 +255,20 @@ async def render_phone(
     }
     ctx: BrowserContext | None = None
     try:
-        ctx = await browser.new_context(
+        ctx = await new_context(
+            browser,
+            RenderSettings(),
+            guard or NetworkGuard(),
             viewport={"width": w, "height": h},
             screen={"width": w, "height": h},
             device_scale_factor=DEVICE_SCALE,
             is_mobile=True,
             has_touch=True,
             user_agent=result["user_agent"],
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            ignore_https_errors=True,
-            accept_downloads=False,
         )
-        await ctx.add_init_script(_SETTLE_PROBE)
         page = await ctx.new_page()
+        if guard is not None:
+            guard.watch(page)
         try:
             response = await page.goto(url, wait_until="load", timeout=timeout_ms)
         except PlaywrightError as exc:
@@ -303,12 +310,8 @@ async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
 
 def navigation_error(exc: Exception, timeout_ms: int) -> str:
     """Short Chinese reason for a failed ``goto`` (timeout vs network error)."""
-    text = _first_line(exc)
-    if "Timeout" in text:
-        return f"超过 {timeout_ms // 1000} 秒未能打开：{text}"
-    return f"无法打开：{text}"
+    return human_load_error(exc, timeout_ms).message
 
 
 def _first_line(exc: Exception) -> str:
-    s = str(exc).strip()
-    return (s.splitlines()[0] if s else type(exc).__name__)[:300]
+    return first_line(exc) or type(exc).__name__

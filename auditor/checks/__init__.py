@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.artifacts import Artifacts
 from auditor.checks.accessibility import accessibility, elderly_mode, mobile_layout
-from auditor.checks.availability import domain_name, page_availability
+from auditor.checks.availability import domain_name, page_availability, page_stability
 from auditor.checks.base import (
     Check,
     NotApplicable,
@@ -46,6 +46,7 @@ from auditor.model import Finding, SiteSpec
 
 ALL_CHECKS: tuple[Check, ...] = (
     page_availability,
+    page_stability,
     domain_name,
     header_site_name,
     footer_conac,

@@ -24,7 +24,7 @@ from typing import Any
 
 from auditor.a11y.elderly import FONT_GAIN_PX, find_elderly_entry
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check
+from auditor.checks.base import GathererError, NotApplicable, Problem, check
 from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
 
 __all__ = ["GathererError", "accessibility", "elderly_mode", "gbt37668_for", "mobile_layout"]
@@ -35,10 +35,6 @@ UNMAPPED = "未建立对应关系"
 _IMPACT_ZH = {"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"}
 # Rules about the whole document: their node is <html>, so evidence is the top of the page.
 _WHOLE_PAGE_TARGETS = {"html", "head", "body"}
-
-
-class GathererError(RuntimeError):
-    """The gatherer ran but could not produce data (timeout, crash): the check's outcome is error."""
 
 
 # -- GB/T 37668-2019 mapping ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check, problem
+from auditor.checks.base import NotApplicable, Problem, check, problem, unjudged
 from auditor.model import PageType, Severity, SiteSpec
 
 GOV_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+gov\.cn$")
@@ -23,43 +23,95 @@ CHINESE_GOV_TLDS = (".政务", ".xn--zfr164b")
     rule="国办秘函〔2019〕19号：超过(含)15秒网站仍打不开即计为无法访问 — standards.md §3.2, §7.3 A1",
 )
 def page_availability(page: Artifacts, site: SiteSpec) -> list[Problem]:
-    """页面须在 15 秒内正常打开（HTTP 状态码 < 400）。"""
-    kind = _failure_kind(page)
+    """页面须在 15 秒内正常打开（HTTP 状态码 < 400）；失败的页面会换新标签页再试。"""
+    attempts = page.loading.get("attempts", 1)
+    failures = page.loading.get("failures", [])
+    tried = {"attempts": attempts, "failures": failures}
+    if page.loaded:
+        return []
+    if page.loading.get("transient"):
+        # The browser stumbled (an interrupted navigation, a crashed tab) every time: that says
+        # nothing about the site, so it is not counted as 无法访问.
+        return [
+            unjudged(
+                f"浏览器{attempts}次加载页面均出错（{page.load_error}），无法判定页面能否访问",
+                region="page",
+                kind="browser",
+                **tried,
+            )
+        ]
+    times = f"（共尝试{attempts}次）" if attempts > 1 else ""
     if page.load_error:
         return [
             problem(
-                f"页面无法正常打开：{page.load_error}（应在15秒内打开并返回网页）",
+                f"页面无法正常打开：{page.load_error}{times}（应在15秒内打开并返回网页）",
                 region="page",
-                kind=kind,
+                kind=str(page.loading.get("kind") or "error"),
                 status=page.status,
                 load_ms=round(page.load_ms),
+                **tried,
             )
         ]
-    if page.status is not None and page.status >= 400:
+    return [
+        problem(
+            f"页面返回 HTTP {page.status}{times}（应返回 2xx/3xx）",
+            region="page",
+            kind="http-error",
+            status=page.status,
+            **tried,
+        )
+    ]
+
+
+@check(
+    id="page-stability",
+    indicator="参考/页面稳定性",
+    severity=Severity.MODERATE,
+    rule="国办秘函〔2019〕19号 站点无法访问：页面须能正常打开并稳定显示；跳转至其他网站可能是被劫持 — standards.md §3.2, §7.3 A1",
+)
+def page_stability(page: Artifacts, site: SiteSpec) -> list[Problem]:
+    """页面打开后不应自行跳转到其他网站、不停刷新跳转，脚本也不应长时间卡住页面。"""
+    problems = []
+    steps = page.loading.get("timed_out_steps") or []
+    if steps:
+        problems.append(
+            problem(
+                f"页面脚本长时间占用浏览器，检查步骤超时（{'、'.join(steps)}），"
+                "已中止该脚本；访问者打开此页时页面可能卡死",
+                region="page",
+                review=True,
+                steps=steps,
+            )
+        )
+    return problems + _navigation_problems(page)
+
+
+def _navigation_problems(page: Artifacts) -> list[Problem]:
+    chain = page.self_navigation
+    if not chain:
+        return []
+    start = urlsplit(page.url).hostname or ""
+    route = " → ".join(chain[:5]) + (" …" if len(chain) > 5 else "")
+    if not page.navigation_settled:
         return [
             problem(
-                f"页面返回 HTTP {page.status}（应返回 2xx/3xx）",
+                f"页面打开后不断自动跳转（{route}），无法稳定显示，本页其他检查无法完成",
                 region="page",
-                kind="http-error",
-                status=page.status,
+                review=True,
+                chain=chain,
+            )
+        ]
+    away = [u for u in chain if (urlsplit(u).hostname or "") != start]
+    if away:
+        return [
+            problem(
+                f"页面打开后自动跳转至其他网站：{away[-1]}（跳转经过：{route}）",
+                region="page",
+                review=True,
+                chain=chain,
             )
         ]
     return []
-
-
-def _failure_kind(page: Artifacts) -> str:
-    err = page.load_error
-    for key, kind in (
-        ("秒未能打开", "timeout"),
-        ("DNS", "dns"),
-        ("证书", "tls"),
-        ("TLS", "tls"),
-        ("不是网页", "not-html"),
-        ("下载文件", "not-html"),
-    ):
-        if key in err:
-            return kind
-    return "error" if err else ""
 
 
 @check(

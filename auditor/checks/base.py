@@ -7,6 +7,7 @@ adding the check's metadata and its national role from ``data/roles.toml``.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,12 @@ from importlib import resources
 from typing import Any
 
 from auditor.artifacts import Artifacts, Image, Link, TextBlock
+from auditor.errors import describe, first_line
 from auditor.model import Finding, Outcome, PageType, Rect, Role, Severity, SiteSpec
+
+
+class GathererError(RuntimeError):
+    """The data a check reads says its gatherer failed; the message (Chinese) says why."""
 
 
 class NotApplicable(Exception):  # noqa: N818 - reads as an outcome, like pytest.skip
@@ -56,6 +62,12 @@ def problem(
         region=region,
         data=data,
     )
+
+
+def unjudged(message: str, *, at: Element | None = None, region: str = "", **data: Any) -> Problem:
+    """The check could not judge (a probe it relies on failed): ``error``, never pass."""
+    found = problem(message, at=at, region=region, **data)
+    return dataclasses.replace(found, outcome=Outcome.ERROR)
 
 
 CheckFn = Callable[[Artifacts, SiteSpec], list[Problem]]
@@ -132,8 +144,11 @@ def _outcomes(
         problems = answer()
     except NotApplicable as exc:
         return [_finding(chk, url, Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
+    except GathererError as exc:
+        return [_finding(chk, url, Outcome.ERROR, f"无法判定：{first_line(exc)}")]
     except Exception as exc:  # a buggy check must not stop the run
-        return [_finding(chk, url, Outcome.ERROR, f"检查出错：{type(exc).__name__}: {exc}")]
+        message = "检查程序出错，本项无法判定"
+        return [_finding(chk, url, Outcome.ERROR, message, data={"detail": describe(exc)})]
     if not problems:
         return [_finding(chk, url, Outcome.PASS, "通过")]
     return [
@@ -160,9 +175,13 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
     if page.page_type not in chk.page_types:
         message = f"不适用于{_TYPE_NAMES[page.page_type]}"
         return [_finding(chk, page.url, Outcome.NOT_APPLICABLE, message)]
-    failed = [f"{name}: {page.errors[name]}" for name in chk.requires if name in page.errors]
+    failed = {name: page.errors[name] for name in chk.requires if name in page.errors}
     if failed:
-        return [_finding(chk, page.url, Outcome.ERROR, "采集失败：" + "; ".join(failed))]
+        reasons = "；".join(dict.fromkeys(failed.values()))
+        data = {"gatherers": failed} | {
+            "detail": {n: page.error_details[n] for n in failed if n in page.error_details}
+        }
+        return [_finding(chk, page.url, Outcome.ERROR, f"无法判定：{reasons}", data=data)]
     return _outcomes(chk, page.url, lambda: chk.fn(page, site))
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from auditor import freshness as fr
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check, problem
+from auditor.checks.base import NotApplicable, Problem, check, problem, unjudged
 from auditor.interaction import annual_report_links, channels
-from auditor.model import PageType, Rect, Severity, SiteSpec
+from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
 
 HOME = (PageType.HOME,)
 UNANSWERED = re.compile(r"未回复|未答复|待回复|待答复|办理中|处理中|未办结")
@@ -33,7 +33,7 @@ def _probe(page: Artifacts, name: str) -> dict[str, Any]:
     indicator="单项否决/互动回应差/咨询建言渠道",
     severity=Severity.CRITICAL,
     rule="S2：未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）即单项否决 — standards.md §3.2, §7.3 A7",
-    requires=("links",),
+    requires=("links", "interaction"),
     page_types=HOME,
 )
 def interaction_channel(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -51,7 +51,7 @@ def interaction_channel(page: Artifacts, site: SiteSpec) -> list[Problem]:
     if probe is None:
         return []
     if probe.get("error"):
-        return [problem(f"互动交流页面探测失败：{probe['error']}", at=link, review=True)]
+        return [unjudged(f"互动交流页面探测未完成，无法判定：{probe['error']}", at=link)]
     name = f"“{link.text or link.title}”（{link.href}）"
     if probe.get("loaded") is False:
         return [problem(f"互动交流渠道{name}无法打开（HTTP {probe.get('status')}）", at=link)]
@@ -90,7 +90,16 @@ def _form_problems(probe: dict[str, Any], form: dict[str, Any], link: Any) -> li
     empty = probe.get("empty_submit") or {}
     if empty.get("posted_empty"):
         fail("必填项为空时仍可提交（未做校验；本次提交已被拦截，未写入网站）", **empty)
-    elif empty and not empty.get("validation_shown") and not empty.get("error"):
+    elif empty.get("error"):
+        problems.append(
+            Problem(
+                message=f"空表单提交测试未完成，无法判定：{empty['error']}",
+                outcome=Outcome.ERROR,
+                rect=rect,
+                data={**where, **empty},
+            )
+        )
+    elif empty and not empty.get("validation_shown"):
         fail("必填项为空时点击提交，页面没有任何校验提示", **empty)
     if empty.get("js_errors"):
         fail("点击提交时页面脚本出错：" + "；".join(empty["js_errors"][:2]), **empty)
@@ -110,11 +119,14 @@ def _form_problems(probe: dict[str, Any], form: dict[str, Any], link: Any) -> li
     indicator="单项否决/互动回应差/留言办理",
     severity=Severity.CRITICAL,
     rule="S2：监测时间点前1年内，政务咨询类栏目存在超过3个月未回应有效留言即单项否决 — standards.md §3.2, §7.3 A8",
+    requires=("interaction",),
     page_types=HOME,
 )
 def message_response(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """近1年的留言须在3个月内答复；列出答复用时分布。"""
     probe = _probe(page, "form")
+    if probe.get("error"):
+        return [unjudged(f"互动交流页面探测未完成，无法判定：{probe['error']}", region="page")]
     rows = probe.get("message_rows") or []
     as_of = fr.audit_date(page)
     messages = [m for m in (_message(r, as_of) for r in rows) if m]
@@ -173,7 +185,7 @@ def _message(row: str, as_of: date) -> dict[str, Any] | None:
     indicator="扣分指标/年度报表",
     severity=Severity.SERIOUS,
     rule="国办函〔2018〕12号：首页显著位置发布政府网站工作年度报表；1月31日后须为上一年度 — standards.md §7.1 F15",
-    requires=("links",),
+    requires=("links", "interaction"),
     page_types=HOME,
 )
 def annual_report(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -188,7 +200,7 @@ def annual_report(page: Artifacts, site: SiteSpec) -> list[Problem]:
     if not probe:
         return []
     if probe.get("error"):
-        return [problem(f"年度报表页面探测失败：{probe['error']}", at=link, review=True)]
+        return [unjudged(f"年度报表页面探测未完成，无法判定：{probe['error']}", at=link)]
     status = probe.get("status")
     if status is None or status >= 400:
         return [problem(f"年报链接不可用：{link.href} 返回 HTTP {status}", at=link, status=status)]
@@ -213,16 +225,26 @@ def annual_report(page: Artifacts, site: SiteSpec) -> list[Problem]:
     indicator="扣分指标/站内搜索/检索准确",
     severity=Severity.MODERATE,
     rule="站内搜索须能检索到站内信息（四川 2020Q1 通报“检索信息不准确”） — standards.md §1.5",
+    requires=("interaction",),
     page_types=HOME,
 )
 def site_search(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """用站内搜索检索首页最新文章标题（或网站名称），结果中须有匹配条目。"""
     probe = _probe(page, "search")
     if probe.get("error"):
-        return [problem(f"站内搜索探测失败：{probe['error']}", region="header", review=True)]
+        return [unjudged(f"站内搜索探测未完成，无法判定：{probe['error']}", region="header")]
     if not probe.get("box"):
         raise NotApplicable("首页没有站内搜索框")
     query = probe.get("query", "")
+    if probe.get("post_only"):
+        return [
+            problem(
+                "站内搜索以 POST 方式提交，为不向网站写入数据未执行检索，请人工核对检索是否准确",
+                region="header",
+                review=True,
+                query=query,
+            )
+        ]
     if not probe.get("navigated"):
         return [
             problem(

@@ -217,10 +217,32 @@ def _attachment3(doc: DocumentObject, data: NoticeData) -> None:
             PROBLEM_WIDTHS_CM,
         )
         _problems(cells[-1], site, data.run_dir)
+    _undecided(doc, data)
     as_of = clean_text(data.run.as_of or data.run.started[:10])
     _para(
         doc, f"说明：检查日期为{as_of}；问题截图由检查工具自动截取，红框标示问题位置。", size=10.5
     )
+
+
+def _undecided(doc: DocumentObject, data: NoticeData) -> None:
+    """Sites whose verdict the tool could not decide: listed apart, for a person to finish."""
+    sites = data.undecided
+    if not sites:
+        return
+    _para(
+        doc, "以下网站部分单项否决指标未能自动完成检查，结论为“无法判定”，需人工核查：", size=10.5
+    )
+    table = _table(
+        doc, ("序号", "地区/部门", "网站名称", "网址", "主办单位", "原因"), PROBLEM_WIDTHS_CM
+    )
+    for n, site in enumerate(sites, 1):
+        spec = site.spec
+        reasons = "；".join(clean_text(r) for r in site.verdict.undecided)
+        _row(
+            table,
+            [n, site.region, spec.name or spec.url, spec.url, spec.sponsor, reasons],
+            PROBLEM_WIDTHS_CM,
+        )
 
 
 def _problems(cell: _Cell, site: SiteRow, run_dir: Path) -> None:

@@ -55,6 +55,8 @@ def overview_paragraphs(data: NoticeData) -> list[str]:
         f"（一）政府网站检查情况。依据有关政府网站的单项否决指标和扣分指标，{scope}，"
         f"发现存在突出问题的政府网站{failed}个，检查合格率{total.rate}。"
     )
+    if data.undecided:
+        text += f"另有{len(data.undecided)}个网站未能完成自动检查，结论待人工核定，未计入合格率。"
     perfect = [r.region for r in data.regions if r.all_passed and _is_prefecture(r.region)]
     if perfect:
         text += f"{_named(perfect)}检查合格率100%。"

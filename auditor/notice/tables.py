@@ -13,7 +13,7 @@ from typing import Any
 
 from auditor.model import Finding, Outcome, RunResult, SiteResult, SiteSpec
 from auditor.notice.problem_text import ProblemLine, clean_text, problem_lines
-from auditor.verdict import ScoringTable, Verdict, judge
+from auditor.verdict import UNDECIDED_LABEL, ScoringTable, Verdict, judge
 
 __all__ = [
     "NO_REGION",
@@ -203,6 +203,11 @@ class NoticeData:
     def failed(self) -> list[SiteRow]:
         """附件3: the websites judged 不合格, in sites-list order."""
         return [s for s in self.websites if s.verdict.label == "不合格"]
+
+    @property
+    def undecided(self) -> list[SiteRow]:
+        """Websites whose verdict could not be decided (无法判定), listed apart with the reasons."""
+        return [s for s in self.websites if s.verdict.label == UNDECIDED_LABEL]
 
     @property
     def has_media(self) -> bool:

@@ -1,0 +1,340 @@
+"""The browser side of a run: one Chromium, one context per site, bounded concurrency.
+
+Why a context per site: tabs reused across sites let one site's meta refresh or self-navigating
+page interrupt another site's navigation, and its pop-ups and cookies stay behind. Each site gets
+a fresh context (:class:`SiteSession`) whose tabs are reused only for that site and which is
+closed when the site ends; every context carries the network guard (``netguard``).
+
+Concurrency lives here (STYLE.md §7): at most ``size`` pages render at once over all sites, and at
+most ``per_host`` at once per host, so a government server sees only a couple of requests at a time.
+A page that fails to load is tried again in a fresh tab after a pause before anything is concluded:
+no verdict rests on one load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from playwright.async_api import APIRequestContext, Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from auditor.a11y import probe_elderly, render_phone
+from auditor.artifacts import Artifacts
+from auditor.bounded import StepTimeout, TabWatch
+from auditor.browser import launch
+from auditor.classify import TypeRules
+from auditor.errors import human_load_error
+from auditor.gather import RenderSettings, new_context, new_tab, render
+from auditor.links import LinkChecker
+from auditor.netguard import NetworkGuard
+
+__all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
+
+T = TypeVar("T")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+TRANSIENT_ATTEMPTS = 3  # a browser-side hiccup (interrupted navigation, crashed tab): 3 tries
+FAILED_ATTEMPTS = 2  # an answer from the site (refused, timeout, HTTP ≥ 400): asked twice
+
+
+def default_concurrency() -> int:
+    """Rendering is CPU-bound in Chromium: about two tabs per core, within 2..8."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+
+
+@dataclass
+class AuditOptions:
+    out_dir: Path
+    max_pages: int = 10
+    concurrency: int = 0  # 0 = sized to the machine
+    per_host: int = 3
+    settings: RenderSettings = field(default_factory=RenderSettings)
+    as_of: date | None = None
+    browser: str | None = None
+    test_mode: bool = False  # resolve only localhost (tests, CI)
+    probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
+    phone: bool = True  # every page again at 375×812 (mobile-layout)
+    elderly: bool = True  # the elderly-mode page, when the home page links one (elderly-mode)
+    check_links: bool = True  # every link, image and attachment over HTTP (link-health)
+    decode_qr: bool = True  # QR codes on every page (qr-image)
+    submit_forms: bool = False  # really submit a test message (--submit-forms)
+    rules: TypeRules = field(default_factory=TypeRules)
+    retry_pause_s: float = 1.0  # before the second load of a failed page (doubles after)
+    site_timeout_s: float = 0.0  # 0 = 120 s + 90 s per page: a site past it is 无法完成
+    stuck_pages: int = 2  # pages whose scripts overran before a site is finished as 无法完成
+
+    @property
+    def site_budget_s(self) -> float:
+        return self.site_timeout_s or 120.0 + 90.0 * self.max_pages
+
+
+class Renderer:
+    """One browser for the run; sites get their own contexts through :meth:`site`."""
+
+    def __init__(self, options: AuditOptions) -> None:
+        self.options = options
+        self.size = options.concurrency or default_concurrency()
+        self._slots = asyncio.Semaphore(self.size)  # pages rendering at once, over all sites
+        self._extra = asyncio.Semaphore(self.size)  # phone and elderly renders besides them
+        self._browser: Browser | None = None
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._probes: dict[str, asyncio.Task[int | str]] = {}
+        self._request: APIRequestContext | None = None
+        self._strict: SiteSession | None = None  # certificate errors are not ignored here
+        self._strict_lock = asyncio.Lock()
+        self.links: LinkChecker | None = None
+        self.browser_version = ""
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Renderer]:
+        async with async_playwright() as pw:
+            browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
+            self.browser_version = browser.version
+            self._browser = browser
+            self._request = await pw.request.new_context(ignore_https_errors=True)
+            timeout_s = self.options.settings.timeout_ms / 1000
+            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host.
+            self.links = LinkChecker(
+                per_host=2,
+                delay_s=0.02 if self.options.test_mode else 0.2,
+                timeout_s=timeout_s,
+                browser_recheck=self.browser_status,
+            )
+            try:
+                async with self.links:
+                    yield self
+            finally:
+                if self._strict is not None:
+                    await self._strict.close()
+                await self._request.dispose()
+                await browser.close()
+
+    @property
+    def browser(self) -> Browser:
+        assert self._browser is not None, "Renderer.running() first"
+        return self._browser
+
+    @asynccontextmanager
+    async def site(self, **context_overrides: Any) -> AsyncIterator[SiteSession]:
+        """A fresh context for one site, closed (with its tabs and pop-ups) when the site ends."""
+        session = SiteSession(self, context_overrides)
+        try:
+            yield session
+        finally:
+            await session.close()
+
+    async def render(self, url: str, screenshot: Path | None) -> Artifacts:
+        """One page in a context of its own (``auditor gather`` and tests)."""
+        async with self.site() as session:
+            return await session.render(url, screenshot)
+
+    def polite(self, url: str) -> asyncio.Semaphore:
+        return self._hosts.setdefault(
+            urlsplit(url).netloc, asyncio.Semaphore(self.options.per_host)
+        )
+
+    def may_fetch(self, url: str) -> bool:
+        """In test mode only this machine is ever contacted (browser and HTTP checks alike)."""
+        if not url.startswith(("http://", "https://")):
+            return False
+        return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
+
+    async def browser_status(self, url: str) -> int | None:
+        """What a real browser gets for ``url`` (WAFs often answer scripts 403 but browsers 200)."""
+        if not self.may_fetch(url):
+            return None
+        async with self._strict_lock:
+            if self._strict is None:
+                self._strict = SiteSession(self, {"ignore_https_errors": False})
+            tab = await self._strict.take()
+            try:
+                goto = tab.page.goto(
+                    url, wait_until="domcontentloaded", timeout=self.options.settings.timeout_ms
+                )
+                response = await tab.run("浏览器复查链接", goto, self._goto_limit_s())
+            except (PlaywrightError, StepTimeout):
+                return None
+            finally:
+                await self._strict.give(tab)
+            return response.status if response else None
+
+    async def phone(self, session: SiteSession, url: str, screenshot: Path) -> dict[str, Any]:
+        """The page at a phone viewport, in its own guarded context, counted against the host."""
+        async with self.polite(url), self._extra:
+            return await _bounded_probe(
+                render_phone(
+                    self.browser,
+                    url,
+                    screenshot,
+                    timeout_ms=self.options.settings.timeout_ms,
+                    guard=session.guard,
+                ),
+                self._probe_limit_s(),
+                "手机视口渲染",
+            )
+
+    async def elderly(
+        self, session: SiteSession, url: str, normal_font_px: float, screenshot: Path
+    ) -> dict[str, Any]:
+        async with self.polite(url), self._extra:
+            return await _bounded_probe(
+                probe_elderly(
+                    self.browser,
+                    url,
+                    normal_font_px=normal_font_px,
+                    screenshot=screenshot,
+                    timeout_ms=self.options.settings.timeout_ms,
+                    guard=session.guard,
+                ),
+                self._probe_limit_s(),
+                "长者版页面检测",
+            )
+
+    def _goto_limit_s(self) -> float:
+        return self.options.settings.timeout_ms / 1000 + 5.0
+
+    def _probe_limit_s(self) -> float:
+        """A whole extra render: load, settle, measure, screenshot."""
+        return self.options.settings.timeout_ms / 1000 * 2 + 20.0
+
+    async def fetch_status(self, url: str) -> int | str | None:
+        """HTTP status or why it failed (Chinese); None when it may not be fetched (test mode)."""
+        if not self.may_fetch(url):
+            return None
+        return await self.probe(url)
+
+    def probe(self, url: str) -> asyncio.Task[int | str]:
+        """HTTP status of ``url`` (or why it failed), fetched once per run and shared."""
+        if url not in self._probes:
+            self._probes[url] = asyncio.ensure_future(self._fetch_status(url))
+        return self._probes[url]
+
+    async def _fetch_status(self, url: str) -> int | str:
+        assert self._request is not None
+        async with self.polite(url):
+            try:
+                response = await self._request.get(
+                    url, timeout=self.options.settings.timeout_ms, max_redirects=10
+                )
+                await response.dispose()
+                return response.status
+            except PlaywrightError as exc:
+                return human_load_error(exc, self.options.settings.timeout_ms).message
+
+
+async def _bounded_probe(
+    work: Awaitable[dict[str, Any]], limit_s: float, step: str
+) -> dict[str, Any]:
+    """An extra render that overruns is abandoned (its context closes) and says so."""
+    try:
+        return await asyncio.wait_for(work, limit_s)
+    except TimeoutError:
+        return {"error": f"{step}超过 {limit_s:g} 秒未完成，已中止", "timed_out": True}
+
+
+class SiteSession:
+    """One site's browser context and its reusable tabs."""
+
+    def __init__(self, renderer: Renderer, overrides: dict[str, Any]) -> None:
+        self.renderer = renderer
+        self.guard = NetworkGuard()
+        self._overrides = overrides
+        self._context: BrowserContext | None = None
+        self._opening = asyncio.Lock()
+        self._free: list[TabWatch] = []
+        self._all: list[TabWatch] = []
+        self.stuck_pages = 0  # pages whose scripts overran a step
+
+    async def take(self) -> TabWatch:
+        """A free tab of this site's context (a new one when all are busy)."""
+        while self._free:
+            tab = self._free.pop()
+            if not tab.page.is_closed():
+                return tab
+        async with self._opening:
+            if self._context is None:
+                self._context = await new_context(
+                    self.renderer.browser,
+                    self.renderer.options.settings,
+                    self.guard,
+                    **self._overrides,
+                )
+        tab = await new_tab(self._context, self.guard)
+        self._all.append(tab)
+        return tab
+
+    async def give(self, tab: TabWatch, *, fresh: bool = False) -> None:
+        """Back to the pool on a blank page (its timers and refreshes die); closed if it hangs."""
+        if tab.page.is_closed():
+            return
+        if not fresh:
+            try:
+                await tab.run("清空标签页", tab.page.goto("about:blank"), 5.0)
+                self._free.append(tab)
+                return
+            except (PlaywrightError, StepTimeout):
+                pass
+        await tab.close()
+
+    async def render(self, url: str, screenshot: Path | None) -> Artifacts:
+        """Render ``url``; a failed load is tried again in a fresh tab before it counts."""
+        options = self.renderer.options
+        failures: list[dict[str, Any]] = []
+        pause = options.retry_pause_s
+        while True:
+            async with self.renderer.polite(url), self.renderer._slots:
+                tab = await self.take()
+                art = Artifacts(url=url)
+                try:
+                    art = await render(tab, url, screenshot, options.settings, self.guard)
+                finally:
+                    await self.give(tab, fresh=not art.loaded)
+            if art.loaded:
+                break
+            failures.append(_failure(art))
+            transient = bool(art.loading.get("transient"))
+            if len(failures) >= (TRANSIENT_ATTEMPTS if transient else FAILED_ATTEMPTS):
+                break
+            await asyncio.sleep(pause)
+            pause *= 2
+        art.loading = {**art.loading, "attempts": len(failures) + art.loaded, "failures": failures}
+        if art.loading.get("timed_out_steps"):
+            self.stuck_pages += 1
+        return art
+
+    async def with_tab(self, url: str, work: Callable[[Page], Awaitable[T]]) -> T:
+        """Run ``work`` in one of this site's tabs, counted against ``url``'s host like a render."""
+        async with self.renderer.polite(url), self.renderer._slots:
+            tab = await self.take()
+            try:
+                return await work(tab.page)
+            finally:
+                await self.give(tab)
+
+    async def close(self) -> None:
+        for tab in self._all:
+            await tab.close()
+        if self._context is not None:
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(self._context.close(), 10.0)
+        self._context = None
+
+
+def _failure(art: Artifacts) -> dict[str, Any]:
+    """One failed load attempt, as page-availability reports it."""
+    return {
+        "message": art.load_error or f"HTTP {art.status}",
+        "kind": art.loading.get("kind", "http" if art.status else "error"),
+        "transient": bool(art.loading.get("transient")),
+        "detail": art.loading.get("detail", ""),
+        "status": art.status,
+        "ms": round(art.load_ms),
+    }
