@@ -367,7 +367,7 @@ async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> Non
             return {}, [0, 0], None
         sub = await frame.evaluate(_gather_script())
         scroll = await frame.page.evaluate("[window.scrollX, window.scrollY]")
-        return sub, scroll, dict(box)
+        return sub, scroll, {"x": box["x"], "y": box["y"]}
 
     try:
         sub, scroll, box = await asyncio.wait_for(read(), 5.0)
