@@ -225,7 +225,7 @@ def _stuck(session: SiteSession, result: SiteResult) -> bool:
     if session.stuck_pages < limit:
         return False
     result.unfinished = (
-        f"网站页面脚本长时间占用浏览器（{session.stuck_pages}个页面超时），"
+        f"网站页面长时间无响应（{session.stuck_pages}个页面超时），"
         f"已停止检查，已检查{len(result.pages)}个页面"
     )
     return True

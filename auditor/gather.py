@@ -334,7 +334,8 @@ async def _gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> No
         if _destroyed(exc):
             raise _Navigated from exc
         for name in _GATHERED:
-            art.errors[name] = f"页面数据采集失败（{first_line(exc, 120)}）"
+            art.errors[name] = "页面数据采集失败"
+            art.error_details[name] = first_line(exc, 300)
         return
     frames = [f for f in page.frames if f != page.main_frame]
     art.frames = [f.url for f in frames]
@@ -418,4 +419,5 @@ async def _screenshot(tab: TabWatch, art: Artifacts, path: Path, settings: Rende
         if not exc.usable:
             raise
     except PlaywrightError as exc:
-        art.errors["screenshot"] = f"截图失败（{first_line(exc, 120)}）"
+        art.errors["screenshot"] = "截图失败"
+        art.error_details["screenshot"] = first_line(exc, 300)

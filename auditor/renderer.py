@@ -32,7 +32,7 @@ from auditor.artifacts import Artifacts
 from auditor.bounded import StepTimeout, TabWatch
 from auditor.browser import launch
 from auditor.classify import TypeRules
-from auditor.errors import human_load_error
+from auditor.errors import describe, human_load_error
 from auditor.gather import RenderSettings, new_context, new_tab, render
 from auditor.links import LinkChecker
 from auditor.netguard import NetworkGuard
@@ -83,9 +83,15 @@ class Renderer:
         self.options = options
         self.size = options.concurrency or default_concurrency()
         self._slots = asyncio.Semaphore(self.size)  # pages rendering at once, over all sites
+        # Sites open at once: each holds a browser context (two renderer processes and its tabs),
+        # so memory stays flat however long the sites list is.
+        self._sites = asyncio.Semaphore(self.size)
         self._extra = asyncio.Semaphore(self.size)  # phone and elderly renders besides them
         self._browser: Browser | None = None
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._hosts: dict[str, asyncio.Semaphore] = {}  # tabs per host
+        # HTTP status probes per host: a limit of their own, because a probe running in a tab
+        # (which holds a tab slot) waits for them — one shared limit could deadlock.
+        self._http_hosts: dict[str, asyncio.Semaphore] = {}
         self._probes: dict[str, asyncio.Task[int | str]] = {}
         self._request: APIRequestContext | None = None
         self._strict: SiteSession | None = None  # certificate errors are not ignored here
@@ -124,12 +130,17 @@ class Renderer:
 
     @asynccontextmanager
     async def site(self, **context_overrides: Any) -> AsyncIterator[SiteSession]:
-        """A fresh context for one site, closed (with its tabs and pop-ups) when the site ends."""
-        session = SiteSession(self, context_overrides)
-        try:
-            yield session
-        finally:
-            await session.close()
+        """A fresh context for one site, closed (with its tabs and pop-ups) when the site ends.
+
+        Waits while ``size`` sites are already open, so a site's time budget starts when the
+        site does, not when the run does.
+        """
+        async with self._sites:
+            session = SiteSession(self, context_overrides)
+            try:
+                yield session
+            finally:
+                await session.close()
 
     async def render(self, url: str, screenshot: Path | None) -> Artifacts:
         """One page in a context of its own (``auditor gather`` and tests)."""
@@ -137,6 +148,7 @@ class Renderer:
             return await session.render(url, screenshot)
 
     def polite(self, url: str) -> asyncio.Semaphore:
+        """The tab slots of ``url``'s host: at most ``per_host`` pages of a host at once."""
         return self._hosts.setdefault(
             urlsplit(url).netloc, asyncio.Semaphore(self.options.per_host)
         )
@@ -219,7 +231,8 @@ class Renderer:
 
     async def _fetch_status(self, url: str) -> int | str:
         assert self._request is not None
-        async with self.polite(url):
+        host = urlsplit(url).netloc
+        async with self._http_hosts.setdefault(host, asyncio.Semaphore(2)):
             try:
                 response = await self._request.get(
                     url, timeout=self.options.settings.timeout_ms, max_redirects=10
@@ -295,6 +308,8 @@ class SiteSession:
                 art = Artifacts(url=url)
                 try:
                     art = await render(tab, url, screenshot, options.settings, self.guard)
+                except Exception as exc:  # a fault of ours or the browser's, not the site's
+                    art = _crashed(url, exc)
                 finally:
                     await self.give(tab, fresh=not art.loaded)
             if art.loaded:
@@ -326,6 +341,13 @@ class SiteSession:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(self._context.close(), 10.0)
         self._context = None
+
+
+def _crashed(url: str, exc: Exception) -> Artifacts:
+    """The render itself failed: a transient failure (never a veto), with the exception kept."""
+    art = Artifacts(url=url, load_error="浏览器渲染页面时出错")
+    art.loading = {"kind": "browser", "transient": True, "detail": describe(exc)}
+    return art
 
 
 def _failure(art: Artifacts) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor import manifest
+from auditor.errors import describe
 from auditor.model import Finding, PageResult, RunResult, SiteResult, SiteSpec
 
 if TYPE_CHECKING:
@@ -313,6 +314,7 @@ async def audit_pending(
                     # Started this often and never finished (the process died each time):
                     # finished as 无法完成 with what earlier attempts stored, not tried again.
                     result = store.site_result(idx) or SiteResult(site=site)
+                    result.error = ""
                     result.unfinished = f"该网站已{store.attempts(idx)}次开始检查均未能完成"
                     store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
                     sink.advance(site.label)
@@ -325,7 +327,14 @@ async def audit_pending(
                     store.save_page(idx, page, manifest.file_entries(options.out_dir, page))
 
                 site_dir = options.out_dir / site_dir_name(idx, site)
-                result = await audit_site(renderer, site, site_dir, sink, on_page)
+                try:
+                    result = await audit_site(renderer, site, site_dir, sink, on_page)
+                except (OSError, sqlite3.Error):
+                    raise  # the output itself is failing: stop the run (exit 2, resumable)
+                except Exception as exc:  # a fault of ours must not stop the other sites
+                    result = store.site_result(idx) or SiteResult(site=site)
+                    result.error = ""
+                    result.unfinished = f"检查程序出错，该网站未能完成（{describe(exc)}）"
                 store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
                 if on_site:
                     on_site(idx, result)

@@ -282,6 +282,9 @@ def judge(site: SiteResult, table: ScoringTable) -> Verdict:
     the reasons — never 合格 on what was not seen.
     """
     if not site.pages and not site.findings:
+        if site.unfinished:
+            reasons = (f"检查未完成：{site.unfinished}",)
+            return Verdict(UNDECIDED_LABEL, None, undecided=reasons, table=table.name)
         return Verdict(UNCHECKED_LABEL, None, table=table.name)
     page_type = {p.url: p.page_type for p in site.pages}
     findings = [*(f for p in site.pages for f in p.findings), *site.findings]

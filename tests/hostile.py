@@ -33,13 +33,24 @@ def page(name: str, body: str, head: str = "", title: str = "") -> str:
     )
 
 
+GOOD_FORM = (
+    '<form action="ly.html" method="post"><input name="name" required>'
+    '<textarea name="content" required></textarea><button type="submit">提交留言</button></form>'
+)
+
+
 def plain_site(name: str, extra: str = "", head: str = "") -> Callable[[str], str | None]:
-    """A small well-behaved site: home with dated news, two column pages."""
+    """A small well-behaved site: home with dated news and a 留言 channel, two column pages."""
 
     def serve(rest: str) -> str | None:
         if rest in ("", "index.html"):
-            body = f'<h2>要闻</h2><ul>{NEWS}</ul><a href="col/b/index.html">通知公告</a>{extra}'
+            body = (
+                f'<h2>要闻</h2><ul>{NEWS}</ul><a href="col/b/index.html">通知公告</a>'
+                f'<a href="ly.html">我要留言</a>{extra}'
+            )
             return page(name, body, head)
+        if rest == "ly.html":
+            return page(name, f"<h2>我要留言</h2>{GOOD_FORM}")
         if rest in ("col/a/index.html", "col/b/index.html"):
             return page(name, f"<h2>栏目</h2><ul>{NEWS}</ul>", head, title=f"栏目 - {name}")
         if rest == "lxwm.html":
@@ -53,6 +64,7 @@ LOOP_AFTER_LOAD = "<script>window.addEventListener('load', () => setTimeout(() =
 MANY_LINKS = (
     "<div>" + "".join(f'<a href="x{i}.html">链接{i}</a>' for i in range(100_000)) + "</div>"
 )
+SOME_LINKS = "<div>" + "".join(f'<a href="y{i}.html">链接{i}</a> ' for i in range(5000)) + "</div>"
 POST_SEARCH = (
     '<form action="/post/search" method="post"><input type="text" name="keyword" '
     'placeholder="请输入搜索关键词"><button type="submit">搜索</button></form>'
@@ -80,7 +92,7 @@ def refresh_loop(rest: str) -> str | None:
 
 def message_site(form: str) -> Callable[[str], str | None]:
     """A home page linking a 留言 page that holds ``form``."""
-    base = plain_site("留言测试市人民政府", '<a href="ly.html">我要留言</a>')
+    base = plain_site("留言测试市人民政府")
 
     def serve(rest: str) -> str | None:
         if rest == "ly.html":
@@ -94,6 +106,7 @@ SITES: dict[str, Callable[[str], str | None]] = {
     **{f"good{i}": plain_site(f"良好{i}市人民政府") for i in range(1, 4)},
     "loop": plain_site("卡死市人民政府", head=LOOP_AFTER_LOAD),
     "links": plain_site("链接海市人民政府", MANY_LINKS),
+    "manylinks": plain_site("链接多市人民政府", SOME_LINKS),
     "postsearch": plain_site("搜索市人民政府", POST_SEARCH),
     "blankform": message_site(BLANK_FORM),
     "openform": message_site(BLANK_FORM.replace(' target="_blank"', "")),

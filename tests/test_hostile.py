@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +18,18 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import pytest
+from docx import Document
 from hostile import HostileServer
+from openpyxl import load_workbook
 
-from auditor.engine import AuditOptions, audit
+from auditor.engine import AuditOptions, audit, site_dir_name
 from auditor.gather import RenderSettings
 from auditor.model import Outcome, RunResult, SiteSpec
 from auditor.verdict import UNDECIDED_LABEL, default_table, judge
 
 AUDITOR = [sys.executable, "-m", "auditor.cli"]
-HOSTILE = ["refresh", "loop", "popups", "postsearch", "blankform", "links", "flaky"]
+HOSTILE = ["refresh", "loop", "popups", "postsearch", "blankform", "links", "manylinks", "flaky"]
+HOSTILE += ["refused", "nodns"]
 INNOCENT = ["good1", "good2", "good3"]
 FAST = ["--skip", "a11y,phone,elderly,links,qr", "--max-pages", "3", "--local-only"]
 INTERNALS = ("Page.goto", "net::ERR", "APIRequestContext", "Traceback")
@@ -45,9 +49,24 @@ def run_cli(args: list[str], cwd: Path, timeout: float = 420) -> subprocess.Comp
     )
 
 
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+UNREACHABLE = {
+    "refused": f"http://127.0.0.1:{closed_port()}/",
+    # Tests resolve nothing but localhost, so this name fails to resolve without leaving the machine.
+    "nodns": "http://www.auditor-test-nonexistent.gov.cn/",
+}
+
+
 def sites_csv(path: Path, server: HostileServer, names: list[str]) -> Path:
     rows = ["网站名称,网站标识码,首页网址,主办单位,地区"]
-    rows += [f"{n},3701000001,{server.site(n)},{n}办公室,测试市" for n in names]
+    for n in names:
+        rows.append(f"{n},3701000001,{UNREACHABLE.get(n) or server.site(n)},{n}办公室,测试市")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -66,8 +85,10 @@ def shape(site: dict[str, Any], root: str) -> set[tuple[str, str, str]]:
 
 
 def artifacts(run: Path, site: dict[str, Any], n: int = 0) -> dict[str, Any]:
-    """The saved artifacts of the site's page ``n`` (next to its screenshot)."""
-    folder = (run / site["pages"][n]["screenshot"]).parent
+    """The saved artifacts of the site's page ``n`` (in the site's folder, by list position)."""
+    names = HOSTILE + INNOCENT
+    spec = SiteSpec(url=site["site"]["url"])
+    folder = run / site_dir_name(names.index(site["site"]["name"]) + 1, spec)
     data: dict[str, Any] = json.loads((folder / f"p{n:02d}.artifacts.json").read_text("utf-8"))
     return data
 
@@ -81,8 +102,10 @@ def mixed(hostile: HostileServer, tmp_path_factory: pytest.TempPathFactory) -> d
     common = [*FAST, "--fail-on", "none", "--as-of", "2026-11-27"]
     proc = run_cli(["audit", "--sites", str(both), "--out", str(work / "both"), *common], work)
     solo = run_cli(["audit", "--sites", str(alone), "--out", str(work / "alone"), *common], work)
+    report = run_cli(["report", str(work / "both"), "--format", "docx,xlsx,html"], work, 180)
     return {
         "proc": proc,
+        "report": report,
         "solo": solo,
         "run": work / "both",
         "results": json.loads((work / "both" / "results.json").read_text("utf-8")),
@@ -157,13 +180,21 @@ def test_pop_ups_are_closed_and_counted(mixed: dict[str, Any]) -> None:
     assert artifacts(mixed["run"], site)["popups"] >= 10
 
 
-def test_a_page_with_100000_links_is_gathered_in_bounded_time_and_says_it_was_cut(
-    mixed: dict[str, Any],
-) -> None:
+def test_a_page_with_100000_links_is_finished_in_bounded_time(mixed: dict[str, Any]) -> None:
+    """Chromium itself stays busy for a minute or more after such a page loads: the steps that
+    overran are named, and the page is gathered once it answers, cut to the caps."""
     site = by_name(mixed["results"])["links"]
     art = artifacts(mixed["run"], site)
-    assert art["truncated"]["links"] >= 100_000
+    if art["load_error"]:  # slower than the national 15 s limit on a busy machine, twice
+        assert art["load_error"] == "页面15秒内未打开" and art["loading"]["attempts"] == 2
+    else:
+        assert art["loading"].get("timed_out_steps") or art["truncated"]["links"] >= 100_000
     assert len(art["links"]) <= 3000
+
+
+def test_lists_cut_to_their_caps_say_how_long_they_were(mixed: dict[str, Any]) -> None:
+    art = artifacts(mixed["run"], by_name(mixed["results"])["manylinks"])
+    assert art["truncated"]["links"] >= 5000 and len(art["links"]) == 3000
 
 
 def test_a_page_failing_once_is_retried_before_any_finding(mixed: dict[str, Any]) -> None:
@@ -175,16 +206,52 @@ def test_a_page_failing_once_is_retried_before_any_finding(mixed: dict[str, Any]
     assert art["loading"]["failures"][0]["status"] == 503
 
 
+def test_unreachable_sites_are_described_in_chinese_after_a_second_try(
+    mixed: dict[str, Any],
+) -> None:
+    sites = by_name(mixed["results"])
+    for name, words in (("refused", "连接被拒绝"), ("nodns", "域名无法解析")):
+        (finding,) = [
+            f for f in sites[name]["pages"][0]["findings"] if f["check"] == "page-availability"
+        ]
+        assert finding["outcome"] == "fail" and words in finding["message"], finding
+        assert finding["data"]["attempts"] == 2
+        assert "net::ERR" in finding["data"]["failures"][0]["detail"]  # kept for the record
+        assert sites[name]["verdict"]["label"] == "不合格"
+
+
 def test_no_browser_internals_in_what_people_read(mixed: dict[str, Any]) -> None:
-    run = mixed["run"]
-    texts = [mixed["proc"].stdout, mixed["proc"].stderr, (run / "report.html").read_text("utf-8")]
-    texts.append((run / "junit.xml").read_text("utf-8"))
-    messages = [
+    run, report = mixed["run"], mixed["report"]
+    assert report.returncode == 0, report.stderr[-2000:]
+    texts = [mixed["proc"].stdout, mixed["proc"].stderr, report.stdout, report.stderr]
+    texts += [(run / name).read_text("utf-8") for name in ("report.html", "junit.xml")]
+    (docx,) = run.glob("*.docx")
+    document = Document(str(docx))
+    texts += [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    (xlsx,) = run.glob("*.xlsx")
+    for sheet in load_workbook(xlsx).worksheets:
+        texts += [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    texts += [
         f["message"] for s in mixed["results"]["sites"] for p in s["pages"] for f in p["findings"]
     ]
-    for text in [*texts, *messages]:
+    for text in texts:
         for word in INTERNALS:
             assert word not in text, (word, text[:300])
+
+
+def test_undecided_sites_are_listed_apart_in_the_notice(mixed: dict[str, Any]) -> None:
+    (docx,) = mixed["run"].glob("*.docx")
+    document = Document(str(docx))
+    assert "结论为“无法判定”" in "\n".join(p.text for p in document.paragraphs)
+    rows = {}
+    for table in document.tables:
+        for row in table.rows:
+            cells = list(row.cells)
+            if len(cells) >= 6:
+                rows[cells[2].text] = cells[5].text
+    assert "首页不更新" in rows["refresh"]
+    assert "检查未完成" in rows["loop"]
 
 
 def test_submit_forms_sends_exactly_one_marked_message(
@@ -295,3 +362,22 @@ def test_failing_probes_are_recorded_one_by_one(
         assert findings[check].outcome is Outcome.ERROR, (check, findings[check].message)
         assert "无法判定" in findings[check].message
     assert judge(site, default_table()).label == UNDECIDED_LABEL
+
+
+def test_resume_gives_up_a_site_that_never_finished_instead_of_retrying_forever(
+    hostile: HostileServer, tmp_path: Path
+) -> None:
+    from auditor.store import MAX_SITE_ATTEMPTS, RunStore, audit_pending
+
+    url = hostile.site("good3")
+    before = len(hostile.methods)
+    store = RunStore.create(tmp_path, [SiteSpec(url=url)], {"as_of": "2026-11-27"})
+    for _ in range(MAX_SITE_ATTEMPTS):
+        store.start_site(1)  # three runs that died inside this site
+    options = AuditOptions(out_dir=tmp_path, test_mode=True, max_pages=1)
+    run = asyncio.run(audit_pending(store, options))
+    (site,) = run.sites
+    assert f"已{MAX_SITE_ATTEMPTS}次开始检查均未能完成" in site.unfinished
+    assert judge(site, default_table()).label == UNDECIDED_LABEL
+    assert hostile.methods[before:] == []  # not fetched again
+    store.close()

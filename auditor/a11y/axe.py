@@ -32,7 +32,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from auditor.bounded import StepTimeout, TabWatch, open_cdp
-from auditor.errors import describe, first_line
+from auditor.errors import describe
 
 __all__ = ["AXE_TAGS", "MAX_NODES_PER_RULE", "axe_version", "run_axe"]
 
@@ -191,7 +191,7 @@ async def run_axe(
         }
     except PlaywrightError as exc:
         return {
-            "error": f"axe 检测失败：{first_line(exc) or type(exc).__name__}",
+            "error": "axe 检测失败",
             "detail": describe(exc),
             "page_usable": not page.is_closed(),
             "duration_ms": _ms(started),

@@ -372,7 +372,7 @@ async def probe_elderly(
         result.update(found, popups=popups)
         await _screenshot(page, result, screenshot)
     except PlaywrightError as exc:
-        result["error"] = f"长者版页面检测失败（{first_line(exc) or type(exc).__name__}）"
+        result.update(error="长者版页面检测失败", detail=first_line(exc) or type(exc).__name__)
     finally:
         if ctx is not None:
             with contextlib.suppress(PlaywrightError):
@@ -392,4 +392,4 @@ async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
         )
         result["screenshot"] = path.name
     except PlaywrightError as exc:
-        result["error"] = f"长者版页面截图失败（{first_line(exc) or type(exc).__name__}）"
+        result.update(error="长者版页面截图失败", detail=first_line(exc) or type(exc).__name__)

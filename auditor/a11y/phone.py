@@ -283,7 +283,7 @@ async def render_phone(
         result.update(await page_text_stats(page))
         await _screenshot(page, result, screenshot)
     except PlaywrightError as exc:
-        result["error"] = f"手机视口渲染失败：{_first_line(exc)}"
+        result.update(error="手机视口渲染失败", detail=_first_line(exc))
     finally:
         if ctx is not None:
             with contextlib.suppress(PlaywrightError):
@@ -305,7 +305,7 @@ async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
         result["screenshot"] = path.name
         result["screenshot_css_height"] = height
     except PlaywrightError as exc:
-        result["error"] = f"手机截图失败：{_first_line(exc)}"
+        result.update(error="手机截图失败", detail=_first_line(exc))
 
 
 def navigation_error(exc: Exception, timeout_ms: int) -> str:

@@ -76,8 +76,8 @@ def page_stability(page: Artifacts, site: SiteSpec) -> list[Problem]:
     if steps:
         problems.append(
             problem(
-                f"页面脚本长时间占用浏览器，检查步骤超时（{'、'.join(steps)}），"
-                "已中止该脚本；访问者打开此页时页面可能卡死",
+                f"页面长时间无响应，检查步骤超时（{'、'.join(steps)}），已中止；"
+                "访问者打开此页时页面可能卡死",
                 region="page",
                 review=True,
                 steps=steps,

@@ -229,9 +229,7 @@ def _undecided(doc: DocumentObject, data: NoticeData) -> None:
     sites = data.undecided
     if not sites:
         return
-    _para(
-        doc, "以下网站部分单项否决指标未能自动完成检查，结论为“无法判定”，需人工核查：", size=10.5
-    )
+    _para(doc, "以下网站未能完成自动检查，结论为“无法判定”，需人工核查：", size=10.5)
     table = _table(
         doc, ("序号", "地区/部门", "网站名称", "网址", "主办单位", "原因"), PROBLEM_WIDTHS_CM
     )

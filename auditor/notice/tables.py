@@ -228,7 +228,8 @@ def build(
     data = NoticeData(run=run, table=table, run_dir=run_dir)
     order = {s.url: i for i, s in enumerate(listed or [], 1)}
     for n, result in enumerate(run.sites, 1):
-        checked = bool(result.pages) and not result.error.startswith("检查未完成")
+        started = bool(result.pages) or bool(result.unfinished)
+        checked = started and not result.error.startswith("检查未完成")
         verdict = judge(result, table) if checked else judge(SiteResult(result.site), table)
         data.sites.append(
             SiteRow(
