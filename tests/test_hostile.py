@@ -329,14 +329,20 @@ def test_failing_gatherers_make_their_checks_error_and_the_verdict_undecided(
     monkeypatch.setattr("auditor.engine.probe_site", boom)
     monkeypatch.setattr("auditor.engine.gather_qr", boom)
     monkeypatch.setattr("auditor.renderer.Renderer.phone", boom)
+    monkeypatch.setattr("auditor.renderer.Renderer.elderly", boom)
+    monkeypatch.setattr("auditor.renderer.Renderer.probe", boom)
     monkeypatch.setattr("auditor.links.LinkChecker.check_many", boom)
     run = audit_demo(demo_server.url, tmp_path)
     (site,) = run.sites
     outcome = {f.check: f.outcome for f in site.pages[0].findings}
     for check in ("interaction-channel", "message-response", "annual-report", "site-search"):
         assert outcome[check] is Outcome.ERROR, check
-    for check in ("qr-image", "mobile-layout", "link-health"):
+    for check in ("qr-image", "mobile-layout", "link-health", "elderly-mode", "footer-sitemap"):
         assert outcome[check] is Outcome.ERROR, check
+    errors = {f.check: f for f in site.pages[0].findings if f.outcome is Outcome.ERROR}
+    for finding in errors.values():  # Chinese sentences; the exception stays in the data
+        assert finding.message.startswith("无法判定"), finding.message
+        assert "Error" not in finding.message and "12345" not in finding.message
     assert judge(site, default_table()).label == UNDECIDED_LABEL
 
 

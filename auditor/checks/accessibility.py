@@ -149,7 +149,7 @@ def _first_reason(summary: str) -> str:
         "国办公开办函〔2021〕28号；工信部《互联网网站适老化通用设计规范》：提供适老化入口，"
         "适老化网页严禁广告及弹窗，非文本验证码须提供视觉以外的验证方式 — standards.md §5, §7.5 X1–X4"
     ),
-    requires=("links", "scripts"),
+    requires=("links", "scripts", "elderly"),
     page_types=(PageType.HOME,),
 )
 def elderly_mode(page: Artifacts, site: SiteSpec) -> list[Problem]:

@@ -260,7 +260,7 @@ def footer_police_record(page: Artifacts, site: SiteSpec) -> list[Problem]:
     indicator="扣分指标/网站标识/网站地图",
     severity=Severity.MODERATE,
     rule="底部功能区须提供网站地图（站点地图）且可访问 — standards.md §1.4.6, §7.1 F10",
-    requires=("links",),
+    requires=("links", "probes"),
 )
 def footer_sitemap(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """页面须提供可访问的“网站地图/站点地图”链接。"""
