@@ -29,3 +29,15 @@ def render_all(urls: list[str], tmp: Path | None = None) -> list[Artifacts]:
             )
 
     return asyncio.run(go())
+
+
+def nested(inner_message: str) -> BaseException:
+    """An exception with an empty message whose cause holds ``inner_message`` (as chained
+    errors arrive from asyncio and Playwright)."""
+    try:
+        try:
+            raise ValueError(inner_message)
+        except ValueError as inner:
+            raise RuntimeError() from inner
+    except RuntimeError as outer:
+        return outer

@@ -19,6 +19,7 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 from docx import Document
+from helpers import nested
 from hostile import HostileServer
 from openpyxl import load_workbook
 
@@ -282,24 +283,10 @@ def test_submit_forms_sends_exactly_one_marked_message(
 # -- exceptions inside probes and gatherers are recorded, never lost -----------------------------
 
 
-class NestedError(RuntimeError):
-    pass
-
-
-def nested() -> BaseException:
-    try:
-        try:
-            raise ValueError("")
-        except ValueError as inner:
-            raise NestedError() from inner
-    except NestedError as outer:
-        return outer
-
-
 EXCEPTIONS = {
     "empty-timeout": lambda: TimeoutError(),
     "non-string": lambda: Exception(12345, None),
-    "nested": nested,
+    "nested": lambda: nested(""),
 }
 
 

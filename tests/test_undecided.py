@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import nested
 from test_verdict import COL, HOME, TABLE, f, site
 
 from auditor.artifacts import Artifacts
@@ -113,16 +114,6 @@ class UnprintableError(Exception):
         raise RuntimeError("no text")
 
 
-def nested() -> BaseException:
-    try:
-        try:
-            raise ValueError("内层原因")
-        except ValueError as inner:
-            raise RuntimeError() from inner
-    except RuntimeError as outer:
-        return outer
-
-
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
@@ -130,7 +121,7 @@ def nested() -> BaseException:
         (Exception(12345, None), "Exception: (12345, None)"),
         (Exception("\n\n  第二行才有字  \nmore"), "Exception: 第二行才有字"),
         (UnprintableError(), "UnprintableError"),
-        (nested(), "ValueError: 内层原因"),
+        (nested("内层原因"), "ValueError: 内层原因"),
     ],
 )
 def test_describe_never_fails_and_finds_the_words(exc, expected):
