@@ -5,6 +5,6 @@ import pytest
 from auditor.pytest_plugin import assert_check
 
 
-@pytest.mark.parametrize("check_id", ["page-availability", "domain-name"])
+@pytest.mark.parametrize("check_id", ["page-availability", "page-stability", "domain-name"])
 def test_availability(audited_page, check_id, record_property):
     assert_check(audited_page, check_id, record_property)
