@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor import __version__
 from auditor.browser import BrowserNotFoundError
 from auditor.classify import TypeRules
 from auditor.errors import first_line
@@ -31,6 +30,7 @@ from auditor.model import Outcome, RunResult, Severity, SiteResult, SiteSpec
 from auditor.sites import SitesFileError, normalize_url, read_sites, validate_url
 from auditor.store import RunStore, StoreError
 from auditor.verdict import ScoringError, ScoringTable, judge, load_table
+from auditor.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEMO_AS_OF = date(2026, 11, 27)

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from auditor import __version__
-from auditor.a11y import find_elderly_entry, screenshot_rect
+from auditor.a11y import screenshot_rect
 from auditor.artifacts import Artifacts
 from auditor.checks import run_all, run_site
 from auditor.classify import TypeRules, classify
 from auditor.crawl import normalize, plan
+from auditor.entries import find_elderly_entry
 from auditor.errors import describe
 from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract import sitemap_link
@@ -38,6 +38,7 @@ from auditor.model import (
 )
 from auditor.qr import gather_qr
 from auditor.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
+from auditor.version import __version__
 
 __all__ = [
     "AuditOptions",

@@ -21,45 +21,17 @@ from typing import Any
 from playwright.async_api import Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from auditor.artifacts import Artifacts, Link
+from auditor.artifacts import Artifacts
+from auditor.entries import annual_report_links, channels, search_query
 from auditor.errors import describe, first_line, human_load_error
 from auditor.netguard import NetworkGuard
 
-CHANNEL_WORDS = re.compile(r"留言|咨询|信箱|建言|问政|民意|网民|我要写信|写信|互动交流|政民互动")
-NOT_CHANNEL = re.compile(r"信访|举报|纪检|监察|检举")  # special channels, not 咨询建言 (S2)
-ANNUAL_REPORT = re.compile(r"(?:政府)?网站(?:工作)?年度报表|网站年报")
 VALIDATION_WORDS = re.compile(r"请填写|请输入|不能为空|必填|不得为空|请选择|格式不正确")
 CONFIRM_WORDS = re.compile(r"成功|已提交|感谢|收到|受理|已收到")
 CAPTCHA = re.compile(r"captcha|验证码|yzm|verify|checkcode|validatecode|randcode", re.I)
 TEST_MESSAGE = "【自动化检查测试留言】此留言由政府网站检查工具提交，用于验证留言功能是否可用，请忽略，无需答复。"
 
 FetchStatus = Callable[[str], Awaitable[int | str | None]]  # None: not fetched (test mode)
-
-
-def channels(art: Artifacts) -> list[Link]:
-    """Links to 咨询建言 channels (留言, 咨询, 信箱, 建言), not 信访/举报, same order as the page."""
-    out = []
-    for lk in art.links:
-        label = lk.text + " " + lk.title
-        is_channel = CHANNEL_WORDS.search(label) and not NOT_CHANNEL.search(label)
-        if lk.href.startswith(("http://", "https://")) and is_channel:
-            out.append(lk)
-    return out
-
-
-def annual_report_links(art: Artifacts) -> list[Link]:
-    return [lk for lk in art.links if ANNUAL_REPORT.search(lk.text + " " + lk.title)]
-
-
-def search_query(art: Artifacts) -> str:
-    """A recent article title from the home page's lists, else the site name."""
-    from auditor import freshness
-
-    latest = freshness.newest(art)
-    if latest and len(latest.title) >= 4:
-        return latest.title[:30]
-    name = art.meta_any_case("SiteName")
-    return name.content.strip() if name else ""
 
 
 async def probe_site(

@@ -277,8 +277,8 @@ async def recheck(
     progress: ProgressSink | None = None,
 ) -> RecheckReport:
     """Re-audit the failing sites/pages of ``before`` into ``options.out_dir`` and compare."""
-    from auditor import __version__
     from auditor.engine import NoProgress
+    from auditor.version import __version__
 
     sink = progress or NoProgress()
     out_dir = options.out_dir

@@ -40,7 +40,6 @@ from auditor.links.classify import (
     TIMEOUT,
     TLS,
     Fingerprint,
-    classify_exception,
     decode_body,
     is_home_url,
     kind_of_status,
@@ -50,6 +49,7 @@ from auditor.links.classify import (
     signature,
     soft_404_reason,
 )
+from auditor.links.failures import classify_exception
 
 # -- the local server ----------------------------------------------------------------------------
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +25,9 @@ from playwright.async_api import Browser, BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.a11y.phone import JS_HELPERS, navigation_error, page_text_stats
-from auditor.artifacts import Artifacts
+from auditor.entries import ELDERLY_TEXT, FONT_GAIN_PX, TOOLBAR_SCRIPT, find_elderly_entry
 from auditor.errors import first_line
 from auditor.gather import _SETTLE, RenderSettings, new_context  # the desktop render's settling
-from auditor.model import Rect
 from auditor.netguard import NetworkGuard
 
 __all__ = [
@@ -43,15 +40,6 @@ __all__ = [
     "probe_elderly",
 ]
 
-# Link or button words of an elderly/accessible entry (standards.md §7.1 F14).
-ELDERLY_TEXT = re.compile(r"长者版|关怀版|适老化|大字版|长辈版|老年版|无障碍")
-_MODE_TEXT = re.compile(r"长者版|关怀版|适老化|大字版|长辈版|老年版")  # a separate elderly page
-# The footer badge "适老化无障碍服务认证标识" and news headlines are not entries: entries are short.
-_NOT_ENTRY = re.compile(r"认证|标识|通知|公告|建设|改造|工作|关于")
-_MAX_ENTRY_CHARS = 12
-TOOLBAR_SCRIPT = re.compile(r"govwza\.cn|/cniil/assist\.js|/(?:aria|assist)\.js(?:[?#]|$)", re.I)
-
-FONT_GAIN_PX = 1.0  # "larger" = at least one CSS pixel more than the normal page's main text
 WATCH_MS = 3_000  # how long the elderly page is watched for late pop-ups and moving ads
 
 # Ad networks seen on Chinese sites, and the usual ad container names.
@@ -76,81 +64,6 @@ AD_HOSTS = (
     "allyes.com",
     "miaozhen.com",
 )
-
-
-def _is_entry(text: str) -> bool:
-    text = re.sub(r"\s+", "", text or "")
-    return (
-        bool(text)
-        and len(text) <= _MAX_ENTRY_CHARS
-        and bool(ELDERLY_TEXT.search(text))
-        and not _NOT_ENTRY.search(text)
-    )
-
-
-def _navigable(href: str, page_url: str) -> bool:
-    if not href.startswith(("http://", "https://")):
-        return False
-    here = page_url.split("#", 1)[0]
-    return href.split("#", 1)[0] != here
-
-
-def _candidates(art: Artifacts) -> list[dict[str, Any]]:
-    """Visible links, linked images and header text blocks whose words name an entry."""
-    found: list[dict[str, Any]] = []
-
-    def add(text: str, href: str, selector: str, rect: Rect | None) -> None:
-        found.append(
-            {
-                "href": href,
-                "text": text.strip(),
-                "selector": selector,
-                "rect": dataclasses.asdict(rect) if rect else None,
-            }
-        )
-
-    for link in art.links:
-        if not link.visible:
-            continue
-        text = next((t for t in (link.text, link.title) if _is_entry(t)), None)
-        if text is not None:
-            add(text, link.href, link.selector, link.rect)
-    for img in art.images:  # <a href="…/zzb/"><img alt="长者版"></a>
-        text = next((t for t in (img.alt or "", img.title or "") if _is_entry(t)), None)
-        if img.visible and text is not None:
-            add(text, img.link_href, img.selector, img.rect)
-    for block in art.header.blocks:  # a <button>无障碍</button> or <span onclick=…>
-        if _is_entry(block.text):
-            add(block.text, "", block.selector, block.rect)
-    return found
-
-
-def find_elderly_entry(art: Artifacts) -> dict[str, Any] | None:
-    """The page's elderly-mode / accessibility entry, best first; ``None`` if it has none.
-
-    Order: a link to a separate 长者版/关怀版 page; a 无障碍 link to another page; an assistive
-    toolbar script; a 无障碍 control that only toggles a toolbar (``javascript:`` or ``#`` link,
-    button). Returns ``{"kind": "link"|"toolbar-script"|"control", "href", "text", "selector",
-    "rect"}`` with ``rect`` as a plain dict (document px) or ``None``.
-    """
-    here = art.final_url or art.url
-    candidates = _candidates(art)
-    navigable = [c for c in candidates if _navigable(c["href"], here)]
-    if navigable:  # a separate 长者版 page first, then any other page the entry opens
-        best = sorted(navigable, key=lambda c: not _MODE_TEXT.search(c["text"]))[0]
-        return {"kind": "link", **best}
-    for script in art.scripts:
-        if script.src and TOOLBAR_SCRIPT.search(script.src.split("?", 1)[0] + "?"):
-            return {
-                "kind": "toolbar-script",
-                "href": script.src,
-                "text": "",
-                "selector": f'script[src="{script.src}"]',
-                "rect": None,
-            }
-    if candidates:
-        return {"kind": "control", **candidates[0]}
-    return None
 
 
 # -- the probe -------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from auditor.a11y.elderly import FONT_GAIN_PX, find_elderly_entry
 from auditor.artifacts import Artifacts
 from auditor.checks.base import GathererError, NotApplicable, Problem, check
+from auditor.entries import FONT_GAIN_PX, find_elderly_entry
 from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
 
 __all__ = ["GathererError", "accessibility", "elderly_mode", "gbt37668_for", "mobile_layout"]

@@ -14,7 +14,7 @@ from typing import Any
 from auditor import freshness as fr
 from auditor.artifacts import Artifacts
 from auditor.checks.base import NotApplicable, Problem, check, problem, unjudged
-from auditor.interaction import annual_report_links, channels
+from auditor.entries import annual_report_links, channels
 from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
 
 HOME = (PageType.HOME,)

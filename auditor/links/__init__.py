@@ -7,8 +7,21 @@ that turn a status, an error or a body into a kind; the ``link-health`` check in
 
 from __future__ import annotations
 
-from auditor.links.checker import DEFAULT_USER_AGENT, BrowserRecheck, LinkChecker
+from typing import Any
+
 from auditor.links.classify import KINDS, is_attachment, normalize_url, urls_to_check
+
+_FROM_CHECKER = ("DEFAULT_USER_AGENT", "BrowserRecheck", "LinkChecker")
+
+
+def __getattr__(name: str) -> Any:
+    """The HTTP side loads on first use, so checks that read ``classify`` never load httpx."""
+    if name in _FROM_CHECKER:
+        from auditor.links import checker
+
+        return getattr(checker, name)
+    raise AttributeError(f"module 'auditor.links' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_USER_AGENT",

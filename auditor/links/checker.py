@@ -40,9 +40,7 @@ from auditor.links.classify import (
     REDIRECT_STATUSES,
     SOFT_404,
     TLS,
-    Failure,
     Fingerprint,
-    classify_exception,
     decode_body,
     kind_of_status,
     looks_blocked,
@@ -52,6 +50,7 @@ from auditor.links.classify import (
     soft_404_reason,
     status_reason,
 )
+from auditor.links.failures import Failure, classify_exception
 
 __all__ = ["DEFAULT_USER_AGENT", "MAX_BODY_BYTES", "BrowserRecheck", "LinkChecker"]
 
