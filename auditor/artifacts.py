@@ -147,7 +147,8 @@ class Artifacts:
     # whether it came to rest on one of them within the render.
     self_navigation: list[str] = field(default_factory=list)
     navigation_settled: bool = True
-    # What the page tried to send besides GET/HEAD (aborted) and the pop-ups it opened (closed).
+    # What the page tried to send besides GET/HEAD (aborted), and how many pop-ups it tried to
+    # open (blocked as a visitor's browser does, or closed as they opened).
     blocked_requests: list[dict[str, Any]] = field(default_factory=list)
     popups: int = 0
     truncated: dict[str, int] = field(default_factory=dict)  # list -> how many there were

@@ -71,5 +71,10 @@ async def launch(
     """Launch headless Chromium; ``test_mode`` confines name resolution to localhost."""
     args = COMMON_ARGS + (TEST_ARGS if test_mode else [])
     return await pw.chromium.launch(
-        executable_path=find_browser(pw, explicit), headless=True, args=args
+        executable_path=find_browser(pw, explicit),
+        headless=True,
+        args=args,
+        # A visitor's browser blocks pop-ups a page opens by itself; Playwright turns that off,
+        # and a page opening 68 windows on load then takes longer than 15 s to load here.
+        ignore_default_args=["--disable-popup-blocking"],
     )

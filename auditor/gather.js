@@ -301,6 +301,7 @@
   for (const k of Object.keys(caps)) if (counts[k] > caps[k]) truncated[k] = counts[k];
 
   return {
+    opened: window.__auditorOpened || 0,
     truncated,
     list_items: listItems,
     title: document.title || "",

@@ -35,6 +35,10 @@ _SETTLE_PROBE = """
   if (w.__auditorSetTimeout) return;
   w.__auditorLastMutation = performance.now();
   w.__auditorPending = 0;
+  // Pop-ups the page tries to open (the browser blocks those not opened by a click).
+  w.__auditorOpened = 0;
+  const wopen = w.open;
+  w.open = function (...a) { w.__auditorOpened++; return wopen.apply(this, a); };
   const st = w.setTimeout, ct = w.clearTimeout;
   w.__auditorSetTimeout = st.bind(w);
   const open = new Map();
@@ -193,7 +197,7 @@ async def render(
         page.remove_listener("pageerror", on_error)
         if guard is not None:
             art.blocked_requests = [a.to_dict() for a in guard.attempts_of(page, since)][:50]
-            art.popups = guard.popups_of(page, since)
+            art.popups = max(art.popups, guard.popups_of(page, since))
 
 
 async def _accessibility(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> bool:
@@ -341,6 +345,7 @@ async def _gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> No
     art.frames = [f.url for f in frames]
     for frame in frames[:10]:
         await _merge_frame(tab, frame, data)
+    art.popups = int(data.get("opened") or 0)
     parsed = Artifacts.from_dict({**data, "url": art.url})
     for name in (
         "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",

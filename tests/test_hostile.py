@@ -176,9 +176,13 @@ def test_a_target_blank_form_is_guarded_and_reported_truthfully(mixed: dict[str,
     assert empty["attempted"][0]["method"] == "POST" and not empty["attempted"][0]["sent"]
 
 
-def test_pop_ups_are_closed_and_counted(mixed: dict[str, Any]) -> None:
+def test_pop_ups_are_blocked_as_a_visitor_sees_them_and_counted(mixed: dict[str, Any]) -> None:
     site = by_name(mixed["results"])["popups"]
-    assert artifacts(mixed["run"], site)["popups"] >= 10
+    assert artifacts(mixed["run"], site)["popups"] == 68
+    (availability,) = [
+        f for f in site["pages"][0]["findings"] if f["check"] == "page-availability"
+    ]
+    assert availability["outcome"] == "pass"  # 68 windows on load do not stall the page
 
 
 def test_a_page_with_100000_links_is_finished_in_bounded_time(mixed: dict[str, Any]) -> None:
