@@ -134,6 +134,7 @@ def test_innocent_sites_are_judged_as_if_audited_alone(
     for name in INNOCENT:
         assert shape(together[name], hostile.url) == shape(alone[name], hostile.url), name
         assert together[name]["verdict"]["label"] == alone[name]["verdict"]["label"]
+        assert together[name]["verdict"]["label"] == "合格", together[name]["verdict"]
 
 
 def test_a_page_spinning_after_load_is_stopped_and_its_site_undecided(
