@@ -123,7 +123,9 @@ def render_html(
             }
         )
         checks += [c for c in problem_checks if c not in checks]
-        verdict = {"合格": "v-pass", "不合格": "v-fail"}.get(row.verdict.label, "v-none")
+        verdict = {"合格": "v-pass", "不合格": "v-fail", "无法判定": "v-undecided"}.get(
+            row.verdict.label, "v-none"
+        )
         classes = " ".join(
             [
                 f"rg-{regions.index(row.region) + 1}",
