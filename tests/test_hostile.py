@@ -180,9 +180,7 @@ def test_a_target_blank_form_is_guarded_and_reported_truthfully(mixed: dict[str,
 def test_pop_ups_are_blocked_as_a_visitor_sees_them_and_counted(mixed: dict[str, Any]) -> None:
     site = by_name(mixed["results"])["popups"]
     assert artifacts(mixed["run"], site)["popups"] == 68
-    (availability,) = [
-        f for f in site["pages"][0]["findings"] if f["check"] == "page-availability"
-    ]
+    (availability,) = [f for f in site["pages"][0]["findings"] if f["check"] == "page-availability"]
     assert availability["outcome"] == "pass"  # 68 windows on load do not stall the page
 
 
