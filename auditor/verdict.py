@@ -350,7 +350,9 @@ def _undecided(
     for cid, f in sorted(errors.items()):
         rule = table.rules[cid]
         if rule.role is Role.VETO:
-            reasons.append(f"单项否决指标“{rule.indicator}”未能检查（{cid}）：{f.message}")
+            name = rule.indicator.removeprefix("单项否决/")
+            why = f.message.removeprefix("无法判定：")
+            reasons.append(f"单项否决指标“{name}”未能检查（{cid}）：{why}")
         elif rule.role is Role.DEDUCT and cid not in failing:
             unjudged_points += rule.cap or rule.points
     if unjudged_points and (

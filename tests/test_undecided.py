@@ -23,7 +23,7 @@ def test_a_veto_check_that_could_not_run_makes_the_site_undecided(table):
     result = site((HOME, PageType.HOME, [f("homepage-freshness", Outcome.ERROR, msg="采集失败")]))
     v = judge(result, table)
     assert v.label == UNDECIDED_LABEL and v.score is None and not v.passed
-    assert v.undecided and "单项否决/首页不更新" in v.undecided[0]
+    assert v.undecided == ("单项否决指标“首页不更新”未能检查（homepage-freshness）：采集失败",)
     assert v.decisive == list(v.undecided)
 
 
