@@ -152,6 +152,8 @@ class Artifacts:
     blocked_requests: list[dict[str, Any]] = field(default_factory=list)
     popups: int = 0
     truncated: dict[str, int] = field(default_factory=dict)  # list -> how many there were
+    skipped: list[str] = field(default_factory=list)  # gatherers turned off (--skip) on this page
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # gatherer -> wall/CPU ms
 
     # -- helpers the checks share -------------------------------------------------------------
 
@@ -178,7 +180,12 @@ class Artifacts:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Artifacts:
-        return _build(cls, d)
+        art = _build(cls, d)
+        for name in ("axe", "mobile", "elderly", "interaction"):  # artifacts of older versions
+            reason = failure_inside(getattr(art, name))
+            if reason:
+                art.errors.setdefault(name, reason)
+        return art
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -186,6 +193,17 @@ class Artifacts:
     @classmethod
     def load(cls, path: Path) -> Artifacts:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def failure_inside(value: Any) -> str:
+    """Why a probe failed, when it says so inside its own result (``{"error": …}``).
+
+    The elderly-mode probe also reports a page that did not open (``load_failed``): that is the
+    site's answer, judged by its check, not a failure of the probe.
+    """
+    if isinstance(value, dict) and value.get("error") and not value.get("load_failed"):
+        return str(value["error"])
+    return ""
 
 
 # -- JSON -> dataclass ---------------------------------------------------------------------------

@@ -22,20 +22,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.browser import BrowserNotFoundError
-from auditor.classify import TypeRules
+from auditor.browser.launch import BrowserNotFoundError
 from auditor.errors import first_line
-from auditor.gather import RenderSettings
+from auditor.extract.page_type import TypeRules
+from auditor.gather import SKIPPABLE, unknown_skip_keys
+from auditor.gather.render import RenderSettings
 from auditor.model import Outcome, RunResult, Severity, SiteResult, SiteSpec
-from auditor.sites import SitesFileError, normalize_url, read_sites, validate_url
-from auditor.store import RunStore, StoreError
-from auditor.verdict import ScoringError, ScoringTable, judge, load_table
+from auditor.run.sites import SitesFileError, normalize_url, read_sites, validate_url
+from auditor.run.store import RunStore, StoreError
+from auditor.verdict import ScoringError, ScoringTable, judge, load_table, stamp
 from auditor.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEMO_AS_OF = date(2026, 11, 27)
-# Parts of an audit a user may skip to go faster (their checks then report not_applicable).
-SKIPPABLE = ("a11y", "phone", "elderly", "links", "qr", "probes")
 FAIL_ON = ["minor", "moderate", "serious", "critical", "none"]
 
 
@@ -272,11 +271,8 @@ def _options(args: argparse.Namespace, out: Path):
     if args.timeout <= 0:
         raise UsageError("--timeout 须大于 0")
     skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
-    unknown = skip - set(SKIPPABLE)
-    if unknown:
-        raise UsageError(
-            f"--skip 不认识：{'、'.join(sorted(unknown))}（可选：{'、'.join(SKIPPABLE)}）"
-        )
+    if unknown := unknown_skip_keys(skip):
+        raise UsageError(f"--skip 不认识：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）")
     submit = getattr(args, "submit_forms", False)
     if submit:
         Console(stderr=True).print(
@@ -287,16 +283,12 @@ def _options(args: argparse.Namespace, out: Path):
         out_dir=out,
         max_pages=getattr(args, "max_pages", 1),
         concurrency=max(0, args.concurrency),
-        settings=RenderSettings(timeout_ms=int(args.timeout * 1000), axe="a11y" not in skip),
+        settings=RenderSettings(timeout_ms=int(args.timeout * 1000)),
         as_of=getattr(args, "as_of", None),
         browser=args.browser,
         test_mode=args.local_only,
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
-        phone="phone" not in skip,
-        elderly="elderly" not in skip,
-        check_links="links" not in skip,
-        decode_qr="qr" not in skip,
-        probe_interaction="probes" not in skip,
+        skip=frozenset(skip),
         submit_forms=submit,
     )
 
@@ -350,23 +342,10 @@ def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[st
             "as_of": as_of.isoformat(),
             "column_pattern": options.rules.column_pattern,
             "article_pattern": options.rules.article_pattern,
-            "skip": sorted(_skipped(options)),
+            "skip": sorted(options.skip),
         },
         "scoring": _scoring_meta(scoring) if scoring else None,
     }
-
-
-def _skipped(options) -> set[str]:
-    """The --skip keys a run was started with (kept so --resume skips the same parts)."""
-    kept = {
-        "a11y": options.settings.axe,
-        "phone": options.phone,
-        "elderly": options.elderly,
-        "links": options.check_links,
-        "qr": options.decode_qr,
-        "probes": options.probe_interaction,
-    }
-    return {key for key, on in kept.items() if not on}
 
 
 def _scoring_meta(path: Path) -> dict[str, str]:
@@ -411,7 +390,7 @@ def _run(
     """
     from auditor.report.json_report import write_json
     from auditor.report.terminal import Progress
-    from auditor.store import audit_pending
+    from auditor.run.store import audit_pending
 
     done = {i: store.site_result(i) for i, _s, status in store.listed() if status == "done"}
     meta = store.load()
@@ -446,6 +425,7 @@ def _finish(
 
     table = table or load_table(None)
     out.mkdir(parents=True, exist_ok=True)
+    run = stamp(run, table)
     data = build(run, table, out, listed)
     write_json(run, out / "results.json", table)
     write_html(run, out / "report.html", table, data)
@@ -556,7 +536,7 @@ def _report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(
             "HTML 报告须写在检查输出目录本身（截图按相对路径引用）：去掉 --out 或 html"
         )
-    data = build(loaded.run, table, args.run, loaded.listed)
+    data = build(stamp(loaded.run, table), table, args.run, loaded.listed)
     for path in write_reports(data, out, formats):
         console.print(f"已生成：{path}")
     if data.websites:
@@ -568,8 +548,8 @@ def _report(args: argparse.Namespace, console: Console) -> int:
 
 def _recheck(args: argparse.Namespace, console: Console) -> int:
     from auditor.notice import load_run
-    from auditor.recheck import FIXED, NOT_FIXED, UNKNOWN, default_out, recheck
     from auditor.report.terminal import Progress
+    from auditor.run.recheck import FIXED, NOT_FIXED, UNKNOWN, default_out, recheck
 
     if not args.run.is_dir():
         raise UsageError(f"目录不存在：{args.run}")
@@ -608,8 +588,8 @@ def _recheck(args: argparse.Namespace, console: Console) -> int:
 def _diff(args: argparse.Namespace, console: Console) -> int:
     import json
 
-    from auditor.diff import diff_runs
     from auditor.notice import load_run
+    from auditor.run.diff import diff_runs
 
     for run_dir in (args.run_a, args.run_b):
         if not run_dir.is_dir():
@@ -650,7 +630,7 @@ def _diff(args: argparse.Namespace, console: Console) -> int:
 
 
 def _verify(args: argparse.Namespace, console: Console) -> int:
-    from auditor.manifest import MANIFEST, verify
+    from auditor.run.manifest import MANIFEST, verify
 
     if not (args.run / MANIFEST).is_file():
         raise UsageError(f"{args.run} 中没有 {MANIFEST}")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import urldefrag, urlsplit
 
 from auditor.artifacts import Artifacts
-from auditor.classify import TypeRules, guess_from_url
+from auditor.extract.page_type import TypeRules, guess_from_url
 from auditor.model import PageType
 
 SKIP_EXT = re.compile(

@@ -10,23 +10,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from auditor.a11y import screenshot_rect
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, failure_inside
+from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
 from auditor.checks import run_all, run_site
-from auditor.classify import TypeRules, classify
 from auditor.crawl import normalize, plan
-from auditor.entries import find_elderly_entry
 from auditor.errors import describe
 from auditor.evidence import evidence_filename, render_evidence
-from auditor.extract import sitemap_link
-from auditor.interaction import probe_site
-from auditor.links import urls_to_check
+from auditor.extract.page_type import TypeRules, classify
+from auditor.gather import GATHERERS, GatherContext, Gatherer
+from auditor.gather.phone import screenshot_rect
 from auditor.model import (
     Finding,
     Outcome,
@@ -36,8 +35,6 @@ from auditor.model import (
     SiteResult,
     SiteSpec,
 )
-from auditor.qr import gather_qr
-from auditor.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
 from auditor.version import __version__
 
 __all__ = [
@@ -253,94 +250,55 @@ async def audit_page(
     art = await session.render(url, shot)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     if art.loaded:
-        # The gatherers beyond the one render are independent: they run together.
-        await asyncio.gather(*_gatherers(session, art, site_dir, index, shot, is_home=is_home))
+        await _gather_more(session, art, site_dir, index, shot, is_home=is_home)
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
     return art, page
 
 
-def _gatherers(
-    session: SiteSession,
-    art: Artifacts,
-    site_dir: Path,
-    index: int,
-    shot: Path,
-    *,
-    is_home: bool,
-) -> list[Awaitable[None]]:
-    """What else to gather for a loaded page; each fills its own artifact field."""
-    renderer = session.renderer
-    options = renderer.options
-    url = art.final_url or art.url
-
-    async def sitemap() -> None:
-        link = sitemap_link(art)
-        if link and renderer.may_fetch(link.href):
-            art.probes[link.href] = await renderer.probe(link.href)
-
-    async def interaction() -> None:
-        art.interaction = await asyncio.wait_for(
-            session.with_tab(
-                url,
-                lambda tab: probe_site(
-                    tab,
-                    art,
-                    fetch_status=renderer.fetch_status,
-                    submit=options.submit_forms,
-                    timeout_ms=options.settings.timeout_ms,
-                    guard=session.guard,
-                ),
-            ),
-            options.settings.timeout_ms / 1000 * 10 + 30,
-        )
-
-    async def phone() -> None:
-        art.mobile = await renderer.phone(session, url, site_dir / f"p{index:02d}-mobile.png")
-
-    async def elderly() -> None:
-        entry = find_elderly_entry(art)
-        if entry and entry["kind"] == "link" and renderer.may_fetch(entry["href"]):
-            shot_path = site_dir / f"p{index:02d}-elderly.png"
-            art.elderly = await renderer.elderly(
-                session, entry["href"], art.main_font_px, shot_path
-            )
-
-    async def links() -> None:
-        assert renderer.links is not None
-        urls = [u for u in urls_to_check(art) if renderer.may_fetch(u)]
-        art.link_status = await renderer.links.check_many(urls)
-
-    async def qr() -> None:
-        art.qr = await gather_qr(art, shot, fetch_status=renderer.fetch_status)
-
-    wanted: list[tuple[str, str, Callable[[], Awaitable[None]]]] = [("probes", "", sitemap)]
-    if is_home and options.probe_interaction:
-        wanted.append(("interaction", "互动功能探测失败", interaction))
-    if options.phone:
-        wanted.append(("mobile", "手机版渲染失败", phone))
-    if is_home and options.elderly:
-        wanted.append(("elderly", "长者版探测失败", elderly))
-    if options.check_links and renderer.links is not None:
-        wanted.append(("link_status", "链接检查失败", links))
-    if options.decode_qr and art.screenshot:
-        wanted.append(("qr", "二维码识别失败", qr))
-    return [_recorded(art, name, label, work) for name, label, work in wanted]
-
-
-async def _recorded(
-    art: Artifacts, name: str, label: str, work: Callable[[], Awaitable[None]]
+async def _gather_more(
+    session: SiteSession, art: Artifacts, site_dir: Path, index: int, shot: Path, *, is_home: bool
 ) -> None:
-    """A gatherer that fails becomes an error artifact: only the checks needing it say error."""
+    """The gatherers beyond the one render, together; each fills its own artifact fields."""
+    skip = session.renderer.options.skip
+    due = [g for g in GATHERERS if g.applies(is_home=is_home)]
+    art.skipped = [g.key for g in due if g.key in skip]
+    ctx = GatherContext(session, art, site_dir, index, shot, is_home)
+    steps = [g for g in due if g.step and g.key not in skip]
+    await asyncio.gather(*(_recorded(g, ctx) for g in steps))
+
+
+async def _recorded(gatherer: Gatherer, ctx: GatherContext) -> None:
+    """A gatherer that fails marks its fields failed: the checks reading them say error."""
+    art = ctx.art
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
-        await work()
+        await gatherer.load()(ctx)
     except TimeoutError:
-        art.errors[name] = f"{label or name}：超过时限未完成"
-        art.error_details[name] = "TimeoutError"
+        _failed(art, gatherer, f"{gatherer.label}：超过时限未完成", "TimeoutError")
     except Exception as exc:
-        art.errors[name] = f"{label or name}：程序内部错误"
-        art.error_details[name] = describe(exc)
+        _failed(art, gatherer, f"{gatherer.label}：程序内部错误", describe(exc))
+    finally:
+        art.timings[gatherer.key] = _elapsed(wall, cpu)
+    for name in gatherer.fields:  # a probe that reports its own failure inside its result
+        reason = failure_inside(getattr(art, name))
+        if reason:
+            art.errors.setdefault(name, reason)
+
+
+def _failed(art: Artifacts, gatherer: Gatherer, message: str, detail: str) -> None:
+    for name in gatherer.fields:
+        art.errors[name] = message
+        art.error_details[name] = detail
+
+
+def _elapsed(wall: float, cpu: float) -> dict[str, float]:
+    """Wall time, and the process CPU time spent meanwhile (all concurrent work included)."""
+    return {
+        "wall_ms": round((time.perf_counter() - wall) * 1000, 1),
+        "cpu_ms": round((time.process_time() - cpu) * 1000, 1),
+    }
 
 
 def _check_and_save(
@@ -354,11 +312,16 @@ def check_page(
     art: Artifacts, site: SiteSpec, site_dir: Path, index: int, run_dir: Path
 ) -> PageResult:
     """Run every check on one page's artifacts and draw evidence for its problems."""
+    timings = dict(art.timings)
+    wall, cpu = time.perf_counter(), time.thread_time()
     findings = run_all(art, site)
+    timings["checks"] = _thread_elapsed(wall, cpu)
     shot = site_dir / art.screenshot if art.screenshot else None
+    wall, cpu = time.perf_counter(), time.thread_time()
     findings = [
         _with_evidence(f, art, shot, site_dir, run_dir, index, n) for n, f in enumerate(findings, 1)
     ]
+    timings["evidence"] = _thread_elapsed(wall, cpu)
     return PageResult(
         url=art.url,
         final_url=art.final_url,
@@ -368,7 +331,16 @@ def check_page(
         load_ms=round(art.load_ms, 1),
         error=art.load_error,
         findings=findings,
+        timings=timings,
     )
+
+
+def _thread_elapsed(wall: float, cpu: float) -> dict[str, float]:
+    """Wall and CPU time of work done in this thread alone (checks and evidence)."""
+    return {
+        "wall_ms": round((time.perf_counter() - wall) * 1000, 1),
+        "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+    }
 
 
 def _with_evidence(
@@ -435,6 +407,8 @@ async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
             async with renderer.site() as session:
                 art = await session.render(url, site_dir / "p00.png")
             art.page_type = classify(art, is_home=True, rules=options.rules)
+            # Only the render ran: every other gatherer counts as skipped for `check --from`.
+            art.skipped = [g.key for g in GATHERERS if g.key != "render"]
             path = site_dir / "p00.artifacts.json"
             art.save(path)
             return path

@@ -131,6 +131,8 @@ class PageResult:
     load_ms: float = 0.0
     error: str = ""
     findings: list[Finding] = field(default_factory=list)
+    # Where the page's time went: each gatherer, the checks and the evidence (wall and CPU ms).
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Finding]:

@@ -71,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Validate --site/--sites-file up front: bad input is a usage error, not a crash."""
-    from auditor.sites import SitesFileError
+    from auditor.run.sites import SitesFileError
 
     try:
         config.stash[_SITES_KEY] = _sites(config)
@@ -80,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _sites(config: pytest.Config) -> list[SiteSpec]:
-    from auditor.sites import normalize_url, read_sites, validate_url
+    from auditor.run.sites import normalize_url, read_sites, validate_url
 
     sites = []
     for raw in config.getoption("site"):
@@ -158,6 +158,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         ids=[page_id(s, p, many) for s, p in pages],
         scope="session",
     )
+
+
+def checks_in(*groups: str) -> list[str]:
+    """The page checks of these groups (the modules of ``auditor.checks``), in registry order."""
+    from auditor.checks import ALL_CHECKS
+
+    return [c.id for c in ALL_CHECKS if c.group in groups]
 
 
 def assert_check(

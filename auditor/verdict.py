@@ -2,12 +2,14 @@
 
 Why a separate, pure module: the verdict is what a provincial notice publishes, and provinces use
 their own point tables. So the rule (veto → 不合格; else 100 − capped deductions, < 60 → 不合格)
-lives here, the numbers live in a data file (``data/scoring.toml``, or ``--scoring FILE``), and
-every reporter asks :func:`judge` instead of counting findings itself.
+lives here; each check states its own default row (``@check(scoring=…)``), the totals and the
+indicator caps live in ``data/scoring.toml``, a province's table replaces them with
+``--scoring FILE``; every reporter asks :func:`judge` instead of counting findings itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from auditor.model import Finding, Outcome, PageType, Role, SiteResult
+from auditor.checks import ALL_CHECKS, SITE_CHECKS
+from auditor.checks.base import PER_UNITS, CheckInfo
+from auditor.model import Finding, Outcome, PageType, Role, RunResult, SiteResult
 
 __all__ = [
     "FAIL_LABEL",
@@ -33,11 +37,11 @@ __all__ = [
     "judge",
     "load_table",
     "parse_table",
+    "stamp",
 ]
 
 PASS_LABEL, FAIL_LABEL, UNCHECKED_LABEL = "合格", "不合格", "未检查"
 UNDECIDED_LABEL = "无法判定"  # a veto or enough points could not be checked: never a guess
-PER_UNITS = ("site", "page", "finding")
 
 
 class ScoringError(ValueError):
@@ -199,9 +203,12 @@ def parse_table(text: str, origin: str = "计分表") -> ScoringTable:
         raise ScoringError(f"{origin} 不是有效的 TOML：{exc}") from exc
     head = data.get("scoring", {})
     checks = data.get("checks")
-    if not isinstance(checks, dict) or not checks:
-        raise ScoringError(f"{origin} 缺少 [checks.<检查项>] 表")
-    rules = {cid: _rule(cid, entry, origin) for cid, entry in checks.items()}
+    if checks is None:  # the checks' own default rows
+        rules = {c.id: default_rule(c) for c in (*ALL_CHECKS, *SITE_CHECKS)}
+    elif not isinstance(checks, dict) or not checks:
+        raise ScoringError(f"{origin} 的 [checks] 应为每个检查项一个表：[checks.<检查项>]")
+    else:  # a province's own table: exactly the checks it lists
+        rules = {cid: _rule(cid, entry, origin) for cid, entry in checks.items()}
     caps = {
         path: IndicatorCap(
             path,
@@ -225,6 +232,22 @@ def parse_table(text: str, origin: str = "计分表") -> ScoringTable:
         max_unjudged_points=unjudged,
         source=str(head.get("source", "")),
         origin=origin,
+    )
+
+
+def default_rule(chk: CheckInfo) -> Rule:
+    """A check's own default row."""
+    sc = chk.scoring
+    return Rule(
+        check=chk.id,
+        role=chk.role,
+        indicator=chk.indicator,
+        points=sc.points,
+        cap=sc.points if sc.cap is None else sc.cap,
+        per=sc.per,
+        pages=sc.pages,
+        source=sc.basis,
+        verified=sc.verified,
     )
 
 
@@ -267,6 +290,22 @@ def _number(entry: dict[str, Any], key: str, where: str, default: float | None =
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ScoringError(f"{where} {key}={value!r}，应为不小于 0 的数")
     return float(value)
+
+
+def stamp(run: RunResult, table: ScoringTable) -> RunResult:
+    """Give every finding the role and indicator of the table in use (a province's may differ)."""
+    for site in run.sites:
+        for page in site.pages:
+            page.findings = [_stamped(f, table) for f in page.findings]
+        site.findings = [_stamped(f, table) for f in site.findings]
+    return run
+
+
+def _stamped(f: Finding, table: ScoringTable) -> Finding:
+    rule = table.rules.get(f.check)
+    if rule is None or (rule.role, rule.indicator) == (f.role, f.indicator):
+        return f
+    return dataclasses.replace(f, role=rule.role, indicator=rule.indicator)
 
 
 # -- judging -----------------------------------------------------------------------------------

@@ -229,13 +229,7 @@ def engine_concurrency() -> int:
 
 
 # The identity checks of the core issue only: no axe, phone render, link or QR checks, probes.
-CORE_ONLY = {
-    "phone": False,
-    "elderly": False,
-    "check_links": False,
-    "decode_qr": False,
-    "probe_interaction": False,
-}
+CORE_ONLY = {"skip": frozenset({"phone", "elderly", "links", "qr", "probes"})}
 
 
 async def auditor_engine(
@@ -254,7 +248,7 @@ async def auditor_engine(
     options_cls, audit, site_spec = found
     extra: dict[str, Any] = {"browser": executable}
     if not full:
-        from auditor.gather import RenderSettings
+        from auditor.gather.render import RenderSettings
 
         extra |= CORE_ONLY | {"settings": RenderSettings(axe=False)}
     if concurrency:

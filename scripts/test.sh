@@ -6,6 +6,7 @@ bash scripts/setup.sh
 .venv/bin/ruff check auditor tests specs benchmarks
 .venv/bin/ruff format --check auditor tests specs benchmarks
 .venv/bin/mypy
+bash scripts/check_js.sh  # node parses every page script in auditor/js
 set +e
 .venv/bin/python -m pytest tests "$@"
 status=$?

@@ -2,13 +2,9 @@
 
 import pytest
 
-from auditor.pytest_plugin import assert_check
+from auditor.pytest_plugin import assert_check, checks_in
 
-ACCESSIBILITY_CHECKS = [
-    "accessibility",
-    "elderly-mode",
-    "mobile-layout",
-]
+ACCESSIBILITY_CHECKS = checks_in("accessibility")
 
 
 @pytest.mark.parametrize("check_id", ACCESSIBILITY_CHECKS)

@@ -2,18 +2,9 @@
 
 import pytest
 
-from auditor.pytest_plugin import assert_check
+from auditor.pytest_plugin import assert_check, checks_in
 
-FOOTER_CHECKS = [
-    "footer-conac",
-    "footer-site-code",
-    "footer-sponsor",
-    "footer-contact",
-    "footer-icp",
-    "footer-police-record",
-    "footer-sitemap",
-    "footer-error-report",
-]
+FOOTER_CHECKS = checks_in("footer")
 
 
 @pytest.mark.parametrize("check_id", FOOTER_CHECKS)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from auditor.pytest_plugin import assert_check
+from auditor.pytest_plugin import assert_check, checks_in
 
 
-@pytest.mark.parametrize("check_id", ["homepage-freshness", "column-empty", "column-freshness"])
+@pytest.mark.parametrize("check_id", checks_in("freshness"))
 def test_freshness(audited_page, check_id, record_property):
     assert_check(audited_page, check_id, record_property)
 

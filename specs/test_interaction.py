@@ -2,11 +2,9 @@
 
 import pytest
 
-from auditor.pytest_plugin import assert_check
+from auditor.pytest_plugin import assert_check, checks_in
 
 
-@pytest.mark.parametrize(
-    "check_id", ["interaction-channel", "message-response", "annual-report", "site-search"]
-)
+@pytest.mark.parametrize("check_id", checks_in("interaction"))
 def test_interaction(audited_page, check_id, record_property):
     assert_check(audited_page, check_id, record_property)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from auditor.pytest_plugin import assert_check
+from auditor.pytest_plugin import assert_check, checks_in
 
 
-@pytest.mark.parametrize("check_id", ["qr-image", "link-health"])
+@pytest.mark.parametrize("check_id", checks_in("qr", "links"))
 def test_media(audited_page, check_id, record_property):
     assert_check(audited_page, check_id, record_property)

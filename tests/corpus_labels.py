@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor import extract
 from auditor.artifacts import Artifacts
+from auditor.extract import page as extract
 
 FOOTER_FIELDS = ("site_id_code", "sponsor", "icp", "police_record", "conac_badge", "sitemap_link")
 

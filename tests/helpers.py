@@ -10,6 +10,7 @@ from auditor.artifacts import Artifacts
 from auditor.engine import AuditOptions, Renderer
 
 REPO = Path(__file__).resolve().parent.parent
+A11Y_FIXTURES = REPO / "tests" / "fixtures" / "a11y"
 SHARED = Path(os.environ.get("AUDITOR_SHARED", REPO.parent / "shared"))
 
 

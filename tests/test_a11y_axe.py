@@ -1,4 +1,4 @@
-"""The axe gatherer in real Chromium on the fixture pages (``auditor/a11y/fixtures``).
+"""The axe gatherer in real Chromium on the fixture pages (``tests/fixtures/a11y``).
 
 Like axe-core's own integration tests, each fixture page declares in ``expected.json`` exactly which
 rules must be violations (and which incomplete); any other result fails. Pages that make axe slow
@@ -15,12 +15,12 @@ from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
+from helpers import A11Y_FIXTURES as FIXTURES
 from playwright.async_api import Browser, Page, async_playwright
 
-from auditor.a11y import FIXTURES, run_axe
-from auditor.a11y.axe import MAX_NODES_PER_RULE, axe_version
-from auditor.browser import launch
+from auditor.browser.launch import launch
 from auditor.demo.server import DemoServer
+from auditor.gather.axe import MAX_NODES_PER_RULE, axe_version, run_axe
 
 T = TypeVar("T")
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

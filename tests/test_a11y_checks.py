@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from auditor.a11y.elderly import find_elderly_entry
 from auditor.artifacts import Artifacts, Image, Link, Region, Script, TextBlock
 from auditor.checks.accessibility import (
     UNMAPPED,
@@ -19,6 +18,7 @@ from auditor.checks.accessibility import (
     mobile_layout,
 )
 from auditor.checks.base import run_check
+from auditor.gather.elderly import find_elderly_entry
 from auditor.model import Outcome, PageType, Rect, Role, SiteSpec
 
 HOME = "https://www.example.gov.cn/"

@@ -1,6 +1,6 @@
 """The phone render and the elderly-mode probe in real Chromium, on the fixture pages.
 
-What each page must produce is declared in ``auditor/a11y/fixtures/expected.json`` (sections
+What each page must produce is declared in ``tests/fixtures/a11y/expected.json`` (sections
 ``phone`` and ``elderly``); lists are compared exactly.
 """
 
@@ -13,20 +13,22 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from helpers import A11Y_FIXTURES as FIXTURES
 from PIL import Image
 from playwright.async_api import Browser, async_playwright
 
-from auditor.a11y import FIXTURES, find_elderly_entry, page_font_px, probe_elderly, render_phone
-from auditor.a11y.phone import DEVICE_SCALE, screenshot_rect
 from auditor.artifacts import Artifacts
-from auditor.browser import launch
+from auditor.browser.launch import launch
+from auditor.browser.netguard import NetworkGuard
 from auditor.checks.accessibility import elderly_mode, mobile_layout
 from auditor.checks.base import run_check
 from auditor.demo.server import DemoServer
 from auditor.evidence import render_evidence
-from auditor.gather import RenderSettings, new_context, new_tab, render
+from auditor.extract.entries import find_elderly_entry
+from auditor.gather.elderly import page_font_px, probe_elderly
+from auditor.gather.phone import DEVICE_SCALE, render_phone, screenshot_rect
+from auditor.gather.render import RenderSettings, new_context, new_tab, render
 from auditor.model import Outcome, PageType, Rect, SiteSpec
-from auditor.netguard import NetworkGuard
 
 T = TypeVar("T")
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from auditor.artifacts import Artifacts, Link, Meta, TextBlock
-from auditor.classify import TypeRules, classify, guess_from_url
 from auditor.crawl import plan
+from auditor.extract.page_type import TypeRules, classify, guess_from_url
 from auditor.model import PageType
 
 HOME = "http://www.jiangsu.gov.cn/"

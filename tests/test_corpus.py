@@ -19,15 +19,6 @@ from auditor.demo.server import DemoServer
 
 LABELS = SHARED / "corpus" / "real" / "labels.json"
 
-# Labels that contradict their own conventions (corpus README): reported in the issue note.
-WRONG_LABELS = {
-    "25.html": (
-        "label gives the footer values of div.dbdhsrw, which the page's own CSS hides "
-        "(display:none) at desktop widths; the conventions say the desktop footer is used and "
-        "iframe footers (25) are labelled absent. A desktop visitor sees none of these values."
-    ),
-}
-
 
 def _labels() -> list[dict]:
     return json.loads(LABELS.read_text(encoding="utf-8")) if LABELS.exists() else []
@@ -45,19 +36,7 @@ def test_corpus_has_the_labelled_pages() -> None:
     assert len(_labels()) == 22
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(
-            lab,
-            id=lab["file"],
-            marks=[pytest.mark.xfail(strict=True, reason=WRONG_LABELS[lab["file"]])]
-            if lab["file"] in WRONG_LABELS
-            else [],
-        )
-        for lab in _labels()
-    ],
-)
+@pytest.mark.parametrize("label", _labels(), ids=lambda lab: lab["file"])
 def test_extraction_matches_label(label: dict, rendered: dict[str, Artifacts]) -> None:
     art = rendered[label["file"]]
     assert art.loaded, art.load_error

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from auditor.classify import TypeRules
 from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, audit, default_concurrency, rules_for, site_dir_name
+from auditor.extract.page_type import TypeRules
 from auditor.model import PageType, RunResult, SiteSpec
 
 

@@ -12,8 +12,8 @@ from builders import (
     link,
 )
 
-from auditor import extract
 from auditor.artifacts import Script
+from auditor.extract import page as extract
 
 BEIAN = "https://beian.miit.gov.cn/"
 POLICE_LINK = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="

@@ -14,7 +14,7 @@ from auditor.checks.freshness import (
     column_update,
     homepage_freshness,
 )
-from auditor.freshness import column_class, parse_date
+from auditor.extract.freshness import column_class, parse_date
 from auditor.model import Outcome, PageType, SiteSpec
 
 AS_OF = "2026-11-27"

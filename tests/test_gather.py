@@ -6,8 +6,8 @@ from pathlib import Path
 
 from helpers import render_all
 
-from auditor import extract
 from auditor.demo.server import DemoServer
+from auditor.extract import page as extract
 
 FOOTER = (
     "<div class='footer'>主办单位：示例市人民政府办公室 网站标识码：3701000001 "

@@ -24,7 +24,7 @@ from hostile import HostileServer
 from openpyxl import load_workbook
 
 from auditor.engine import AuditOptions, audit, site_dir_name
-from auditor.gather import RenderSettings
+from auditor.gather.render import RenderSettings
 from auditor.model import Outcome, RunResult, SiteSpec
 from auditor.verdict import UNDECIDED_LABEL, default_table, judge
 
@@ -318,10 +318,10 @@ def test_failing_gatherers_make_their_checks_error_and_the_verdict_undecided(
 
     monkeypatch.setattr("auditor.engine.probe_site", boom)
     monkeypatch.setattr("auditor.engine.gather_qr", boom)
-    monkeypatch.setattr("auditor.renderer.Renderer.phone", boom)
-    monkeypatch.setattr("auditor.renderer.Renderer.elderly", boom)
-    monkeypatch.setattr("auditor.renderer.Renderer.probe", boom)
-    monkeypatch.setattr("auditor.links.LinkChecker.check_many", boom)
+    monkeypatch.setattr("auditor.browser.renderer.Renderer.phone", boom)
+    monkeypatch.setattr("auditor.browser.renderer.Renderer.elderly", boom)
+    monkeypatch.setattr("auditor.browser.renderer.Renderer.probe", boom)
+    monkeypatch.setattr("auditor.gather.links.LinkChecker.check_many", boom)
     run = audit_demo(demo_server.url, tmp_path)
     (site,) = run.sites
     outcome = {f.check: f.outcome for f in site.pages[0].findings}
@@ -350,7 +350,7 @@ def test_failing_probes_are_recorded_one_by_one(
         return boom
 
     for name in ("_probe_form", "_probe_annual_report", "_probe_search"):
-        monkeypatch.setattr(f"auditor.interaction.{name}", raiser())
+        monkeypatch.setattr(f"auditor.gather.interaction.{name}", raiser())
     run = audit_demo(demo_server.url, tmp_path)
     (site,) = run.sites
     findings = {f.check: f for f in site.pages[0].findings}
@@ -363,7 +363,7 @@ def test_failing_probes_are_recorded_one_by_one(
 def test_resume_gives_up_a_site_that_never_finished_instead_of_retrying_forever(
     hostile: HostileServer, tmp_path: Path
 ) -> None:
-    from auditor.store import MAX_SITE_ATTEMPTS, RunStore, audit_pending
+    from auditor.run.store import MAX_SITE_ATTEMPTS, RunStore, audit_pending
 
     url = hostile.site("good3")
     before = len(hostile.methods)

@@ -18,7 +18,7 @@ from auditor.checks.interaction import (
 )
 from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, Renderer, audit
-from auditor.interaction import TEST_MESSAGE, channels, probe_site
+from auditor.gather.interaction import TEST_MESSAGE, channels, probe_site
 from auditor.model import Outcome, PageType, SiteSpec
 
 SITE = SiteSpec(url="https://www.example.gov.cn/")

@@ -27,9 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from auditor.links import LinkChecker
-from auditor.links.checker import DEFAULT_USER_AGENT, MAX_BODY_BYTES
-from auditor.links.classify import (
+from auditor.checks.link_rules import (
     BLOCKED,
     BROKEN,
     DNS,
@@ -49,7 +47,8 @@ from auditor.links.classify import (
     signature,
     soft_404_reason,
 )
-from auditor.links.failures import classify_exception
+from auditor.gather.link_failures import classify_exception
+from auditor.gather.links import DEFAULT_USER_AGENT, MAX_BODY_BYTES, LinkChecker
 
 # -- the local server ----------------------------------------------------------------------------
 

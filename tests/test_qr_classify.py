@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.artifacts import Artifacts, Image, Region, TextBlock
-from auditor.model import Rect
-from auditor.qr.classify import (
+from auditor.checks.qr_rules import (
     candidates,
     garbled_reason,
     hints_of,
@@ -20,6 +19,7 @@ from auditor.qr.classify import (
     src_suggests_qr,
     target_of,
 )
+from auditor.model import Rect
 
 P = load_platforms()
 SITE = "www.example.gov.cn"

@@ -17,10 +17,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 from pyzbar import pyzbar
 
 from auditor.evidence import cjk_font_path
-from auditor.qr.decode import decode, finder_patterns, fix_zbar_text, looks_like_qr
+from auditor.gather.qr_decode import decode, finder_patterns, fix_zbar_text, looks_like_qr
 
 # the package exports the function ``decode``, which hides the module of the same name
-decode_mod = importlib.import_module("auditor.qr.decode")
+decode_mod = importlib.import_module("auditor.gather.qr_decode")
 
 WECHAT = "https://mp.weixin.qq.com/s/Xy3_kQ9vT2aLm0-Abc"
 WEIXIN_URI = "weixin://dl/officialaccounts?username=gh_0123456789ab"

@@ -27,11 +27,11 @@ from auditor.artifacts import Image as Img
 from auditor.checks.base import run_check
 from auditor.checks.qr import qr_image
 from auditor.evidence import cjk_font_path, render_evidence
+from auditor.gather.qr import _verify, gather_qr, scan_screenshot
+from auditor.gather.qr_decode import decode
 from auditor.model import Outcome, Rect, SiteSpec
-from auditor.qr.decode import decode
-from auditor.qr.gather import _verify, gather_qr, scan_screenshot
 
-gather_mod = importlib.import_module("auditor.qr.gather")
+gather_mod = importlib.import_module("auditor.gather.qr")
 
 HOME = "https://www.example.gov.cn/"
 WECHAT = "https://mp.weixin.qq.com/s/Xy3_kQ9vT2aLm0-Abc"

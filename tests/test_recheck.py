@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from auditor.demo.server import SITE_ROOT, DemoServer
-from auditor.diff import BETTER, NEW, REMOVED, SAME, WORSE, diff_runs
 from auditor.engine import AuditOptions
 from auditor.model import (
     Finding,
@@ -26,8 +25,9 @@ from auditor.model import (
     SiteResult,
     SiteSpec,
 )
-from auditor.recheck import FIXED, NOT_FIXED, UNKNOWN, compare
-from auditor.store import RunStore, audit_pending
+from auditor.run.diff import BETTER, NEW, REMOVED, SAME, WORSE, diff_runs
+from auditor.run.recheck import FIXED, NOT_FIXED, UNKNOWN, compare
+from auditor.run.store import RunStore, audit_pending
 from auditor.verdict import default_table
 
 AS_OF = date(2026, 11, 27)  # the demo site's pages are dated for this day

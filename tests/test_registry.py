@@ -1,98 +1,86 @@
-"""The check list is pinned: ids, naming, roles and rule citations (STYLE.md §2)."""
+"""The check registry is the one home of each check's facts (STYLE.md §2).
+
+Ids are stable and kebab-case; every check names its indicator, role, rule and default points in
+its ``@check``; what lists checks elsewhere (the README table, the spec suite, the scoring table)
+is derived from the registry or checked against it here.
+"""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from auditor.checks import ALL_CHECKS, CHECKS_BY_ID, SITE_CHECKS
+from auditor.gather import GATHERERS, owner_of
 from auditor.model import Role
 
-EXPECTED_IDS = {
-    "page-availability",
-    "page-stability",
-    "domain-name",
-    "header-site-name",
-    "footer-conac",
-    "footer-site-code",
-    "footer-sponsor",
-    "footer-contact",
-    "footer-icp",
-    "footer-police-record",
-    "footer-sitemap",
-    "footer-error-report",
-    "meta-tags",
-    "meta-format",
-    "meta-consistency",
-    "homepage-freshness",
-    "column-empty",
-    "column-freshness",
-    "interaction-channel",
-    "message-response",
-    "annual-report",
-    "site-search",
-    "qr-image",
-    "link-health",
-    "accessibility",
-    "elderly-mode",
-    "mobile-layout",
-}
-SITE_IDS = {"column-update"}
-# Roles already reserved for checks being integrated (issue 3 and 5); emptied as they land.
-PLANNED: set[str] = set()  # roles reserved for checks not yet integrated
+ROOT = Path(__file__).resolve().parents[1]
 KEBAB = re.compile(r"^[a-z]+(-[a-z]+)*$")
-
-
-def roles_file():
-    text = resources.files("auditor.data").joinpath("roles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["checks"]
-
-
 IDS = [c.id for c in ALL_CHECKS]
-
-
-def test_check_ids_are_exactly_the_listed_ones():
-    assert set(IDS) == EXPECTED_IDS
-    assert {c.id for c in SITE_CHECKS} == SITE_IDS
+EVERY = [*ALL_CHECKS, *SITE_CHECKS]
+README_ROW = re.compile(r"^\| `([a-z-]+)`(?: \(site\))? \| .* \| (veto|deduct|info) \|$", re.M)
 
 
 def test_check_ids_are_unique():
-    all_ids = IDS + [c.id for c in SITE_CHECKS]
+    all_ids = [c.id for c in EVERY]
     assert len(all_ids) == len(set(all_ids))
     assert set(CHECKS_BY_ID) == set(all_ids)
 
 
-@pytest.mark.parametrize("check_id", IDS)
-def test_check_id_is_a_kebab_case_noun(check_id):
-    assert KEBAB.match(check_id)
-    assert not check_id.startswith("no-")
+@pytest.mark.parametrize("chk", EVERY, ids=lambda c: c.id)
+def test_check_id_is_a_kebab_case_noun(chk):
+    assert KEBAB.match(chk.id)
+    assert not chk.id.startswith("no-")
 
 
-@pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
-def test_every_check_has_a_role_with_a_source(chk):
-    entry = roles_file()[chk.id]
-    assert Role(entry["role"]) is chk.role
-    assert entry["source"].strip()
-
-
-def test_roles_file_lists_no_unknown_check():
-    assert set(roles_file()) == EXPECTED_IDS | SITE_IDS | PLANNED
-
-
-@pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
-def test_every_check_cites_its_rule(chk):
-    assert chk.rule.strip()
+@pytest.mark.parametrize("chk", EVERY, ids=lambda c: c.id)
+def test_every_check_states_its_facts(chk):
+    assert chk.name.strip() and not chk.name.isascii(), "a short Chinese name"
+    assert chk.indicator.strip() and "/" in chk.indicator
+    assert isinstance(chk.role, Role)
     assert "standards.md §" in chk.rule
+    assert chk.scoring.basis.strip()
+    assert chk.fn.__doc__ and chk.title != chk.id
+    if chk.role is Role.VETO:
+        assert chk.indicator.startswith("单项否决/"), chk.indicator
 
 
 @pytest.mark.parametrize("chk", ALL_CHECKS, ids=IDS)
-def test_every_check_has_an_indicator_and_a_title(chk):
-    assert chk.indicator.strip()
-    assert chk.fn.__doc__ and chk.fn.__doc__.strip()
-    assert chk.title != chk.id
+def test_every_field_a_check_reads_has_a_gatherer(chk):
+    for name in chk.requires:
+        assert owner_of(name) in GATHERERS
+
+
+def test_a_check_reading_a_field_no_gatherer_fills_is_refused_at_import():
+    from auditor.checks.base import Scoring, check
+
+    with pytest.raises(ValueError, match="no gatherer fills"):
+        check(
+            id="x-check",
+            name="某项",
+            indicator="功能设计/某项",
+            role=Role.INFO,
+            scoring=Scoring(basis="测试"),
+            severity=ALL_CHECKS[0].severity,
+            rule="standards.md §1",
+            requires=("meta",),  # the field is "metas"
+        )(lambda page, site: [])
+
+
+def test_the_readme_table_lists_every_check_with_its_role():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {cid: Role(role) for cid, role in README_ROW.findall(text)}
+    assert rows == {c.id: c.role for c in EVERY}
+
+
+def test_every_page_check_group_has_a_spec_module():
+    specs = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "specs").glob("test_*.py"))
+    named = set(re.findall(r'"([a-z_]+)"', " ".join(re.findall(r"checks_in\(([^)]*)\)", specs))))
+    assert {c.group for c in ALL_CHECKS} <= named
+    for chk in SITE_CHECKS:
+        assert f'"{chk.id}"' in specs, chk.id
 
 
 def test_public_surface_is_pinned() -> None:

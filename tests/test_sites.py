@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.model import SiteSpec
-from auditor.sites import SitesFileError, parse_rows, read_sites
+from auditor.run.sites import SitesFileError, parse_rows, read_sites
 
 HEADER = ["网站名称", "网站标识码", "首页网址", "主办单位", "地区", "备注"]
 ROWS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.sites import normalize_url, parse_rows, site_key, validate_url
+from auditor.run.sites import normalize_url, parse_rows, site_key, validate_url
 
 HEADER = ["网站名称", "网站标识码", "首页网址", "主办单位", "地区"]
 SAME_SITE = [

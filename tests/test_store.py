@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from auditor.demo.server import SITE_ROOT, DemoServer
-from auditor.manifest import MANIFEST, verify
 from auditor.model import Finding, Outcome, PageResult, Role, Severity, SiteResult, SiteSpec
-from auditor.store import STORE_FILE, RunStore, StoreError
+from auditor.run.manifest import MANIFEST, verify
+from auditor.run.store import STORE_FILE, RunStore, StoreError
 
 AUDITOR = [sys.executable, "-m", "auditor.cli"]
 

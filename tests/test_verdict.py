@@ -15,6 +15,7 @@ from auditor.model import (
     PageResult,
     PageType,
     Role,
+    RunResult,
     Severity,
     SiteResult,
     SiteSpec,
@@ -28,6 +29,7 @@ from auditor.verdict import (
     judge,
     load_table,
     parse_table,
+    stamp,
 )
 
 HOME = "https://www.example.gov.cn/"
@@ -235,61 +237,42 @@ def test_a_site_without_pages_is_not_checked(table):
 
 # -- the table ---------------------------------------------------------------------------------
 
-ISSUE_IDS = [
-    "page-availability",
-    "domain-name",
-    "header-site-name",
-    "footer-conac",
-    "footer-site-code",
-    "footer-sponsor",
-    "footer-contact",
-    "footer-icp",
-    "footer-police-record",
-    "footer-sitemap",
-    "footer-error-report",
-    "meta-tags",
-    "meta-format",
-    "meta-consistency",
-    "qr-image",
-    "link-health",
-    "column-empty",
-    "column-freshness",
-    "homepage-freshness",
-    "interaction-channel",
-    "message-response",
-    "annual-report",
-    "site-search",
-    "accessibility",
-    "elderly-mode",
-    "mobile-layout",
-]
 
-
-def _roles() -> dict:
-    text = resources.files("auditor.data").joinpath("roles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["checks"]
-
-
-def test_default_table_covers_every_check_with_the_role_roles_toml_gives():
+def test_default_table_scores_every_check_with_its_own_default_row():
     table = default_table()
-    ids = set(ISSUE_IDS) | set(_roles()) | set(CHECKS_BY_ID)
-    assert ids <= set(table.rules), sorted(ids - set(table.rules))
-    for cid, entry in _roles().items():
-        assert table.rules[cid].role is Role(entry["role"]), cid
+    assert set(table.rules) == set(CHECKS_BY_ID)
+    for cid, chk in CHECKS_BY_ID.items():
+        rule = table.rules[cid]
+        assert (rule.role, rule.indicator) == (chk.role, chk.indicator), cid
+        assert rule.points == chk.scoring.points and rule.source == chk.scoring.basis, cid
 
 
 def test_default_table_says_where_every_number_comes_from_and_marks_guesses():
+    for cid, rule in default_table().rules.items():
+        assert rule.source.strip(), cid
+        if rule.points > 0:  # standards.md §3.3/§8: no per-item point value is verified
+            assert rule.verified is False and "[M]" in rule.source, cid
     raw = tomllib.loads(
         resources.files("auditor.data").joinpath("scoring.toml").read_text(encoding="utf-8")
     )
-    for cid, entry in raw["checks"].items():
-        assert {"role", "indicator", "points", "cap", "source", "verified"} <= set(entry), cid
-        assert entry["source"].strip(), cid
-        if entry["points"] > 0:  # standards.md §3.3/§8: no per-item point value is verified
-            assert entry["verified"] is False and "[M]" in entry["source"], cid
+    assert "checks" not in raw, "check rows live with the checks (@check(scoring=…))"
     for path, entry in raw["indicators"].items():
         assert entry["source"].strip() and "verified" in entry, path
     assert raw["scoring"]["pass_line"] == 60 and raw["scoring"]["total"] == 100
+
+
+def test_a_province_table_without_check_rows_keeps_the_checks_defaults():
+    table = parse_table('[scoring]\nname = "某省表"\npass_line = 80\n', "p.toml")
+    assert table.pass_line == 80 and table.rules == default_table().rules
+
+
+def test_findings_carry_the_role_of_the_table_in_use():
+    text = TABLE.replace('role = "deduct"', 'role = "veto"', 1)
+    province = parse_table(text, "p.toml")
+    (cid, rule), *_ = province.rules.items()
+    run = RunResult(started="", sites=[site((HOME, PageType.HOME, [f(cid)]))])
+    (finding,) = stamp(run, province).sites[0].pages[0].findings
+    assert finding.role is rule.role is Role.VETO and finding.indicator == rule.indicator
 
 
 def test_scoring_file_replaces_the_default_table(tmp_path: Path):

@@ -23,11 +23,11 @@ from importlib import resources
 from typing import Any
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import GathererError, NotApplicable, Problem, check
-from auditor.entries import FONT_GAIN_PX, find_elderly_entry
-from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check
+from auditor.extract.entries import FONT_GAIN_PX, find_elderly_entry
+from auditor.model import Outcome, PageType, Rect, Role, Severity, SiteSpec
 
-__all__ = ["GathererError", "accessibility", "elderly_mode", "gbt37668_for", "mobile_layout"]
+__all__ = ["accessibility", "elderly_mode", "gbt37668_for", "mobile_layout"]
 
 MIN_FONT_PX = 12.0
 UNMAPPED = "未建立对应关系"
@@ -65,7 +65,14 @@ def _gbt_text(mapping: list[dict[str, Any]]) -> str:
 
 @check(
     id="accessibility",
-    indicator="扣分指标/功能设计/无障碍",
+    name="无障碍",
+    indicator="功能设计/适老化与无障碍",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="GB/T 37668-2019；国办公开办函〔2021〕28号 [M]；分值 1 未核实 [M] — standards.md §5, §7.5",
+    ),
     severity=Severity.MODERATE,
     rule=(
         "GB/T 37668-2019《信息技术 互联网内容无障碍可访问性技术要求与测试方法》（按 WCAG 2.0 A/AA，"
@@ -78,8 +85,6 @@ def accessibility(page: Artifacts, site: SiteSpec) -> list[Problem]:
     result = page.axe
     if result is None:
         raise NotApplicable("本页未运行 axe 无障碍检测")
-    if result.get("error"):
-        raise GathererError(result["error"])
     problems: list[Problem] = []
     for rule in result.get("violations", []):
         problems += _rule_problems(rule, review=False)
@@ -143,7 +148,14 @@ def _first_reason(summary: str) -> str:
 
 @check(
     id="elderly-mode",
-    indicator="扣分指标/功能设计/适老化",
+    name="适老化",
+    indicator="功能设计/适老化与无障碍",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="《互联网网站适老化通用设计规范》；国办公开办函〔2021〕28号 [M]；分值 1 未核实 [M] — standards.md §7.5",
+    ),
     severity=Severity.MODERATE,
     rule=(
         "国办公开办函〔2021〕28号；工信部《互联网网站适老化通用设计规范》：提供适老化入口，"
@@ -190,8 +202,6 @@ def elderly_mode(page: Artifacts, site: SiteSpec) -> list[Problem]:
                 data={**entry_data, "expected": "可打开的长者版页面", "found": probe.get("error")},
             )
         ]
-    if probe.get("error"):
-        raise GathererError(probe["error"])
     return _elderly_page_problems(probe, entry_data)
 
 
@@ -270,7 +280,12 @@ def _elderly_page_problems(probe: dict[str, Any], entry_data: dict[str, Any]) ->
 
 @check(
     id="mobile-layout",
-    indicator="参考/移动端适配",
+    name="移动端适配",
+    indicator="功能设计/移动版",
+    role=Role.INFO,
+    scoring=Scoring(
+        verified=True, basis="47号 移动版 [M]；参考项，不计分 — standards.md §1.5, §7.5 X9"
+    ),
     severity=Severity.MINOR,
     rule=(
         "47号 网站应适配移动终端 [M]；工信部适老化通用设计规范（移动端字号、缩放）"
@@ -283,8 +298,6 @@ def mobile_layout(page: Artifacts, site: SiteSpec) -> list[Problem]:
     m = page.mobile
     if m is None:
         raise NotApplicable("本页未在手机视口渲染")
-    if m.get("error"):
-        raise GathererError(m["error"])
     status = m.get("status")
     if isinstance(status, int) and status >= 400:
         return [  # sites that send phones to a separate m. site: that site is broken

@@ -7,8 +7,8 @@ import re
 from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check, problem, unjudged
-from auditor.model import PageType, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, unjudged
+from auditor.model import PageType, Role, Severity, SiteSpec
 
 GOV_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+gov\.cn$")
 PORTAL_HOST = re.compile(r"^www\.(?:[a-z0-9-]+\.)?gov\.cn$")  # www.gov.cn is the central portal
@@ -18,7 +18,14 @@ CHINESE_GOV_TLDS = (".政务", ".xn--zfr164b")
 
 @check(
     id="page-availability",
+    name="站点可访问",
     indicator="单项否决/站点无法访问",
+    role=Role.VETO,
+    scoring=Scoring(
+        pages=(PageType.HOME,),
+        verified=True,
+        basis="S2 单项否决/站点无法访问（正式判定需监测1周、失败占比≥5%；单次检测为线索）— standards.md §3.2, §7.3 A1 [V]",
+    ),
     severity=Severity.CRITICAL,
     rule="国办秘函〔2019〕19号：超过(含)15秒网站仍打不开即计为无法访问 — standards.md §3.2, §7.3 A1",
 )
@@ -65,7 +72,13 @@ def page_availability(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="page-stability",
+    name="页面稳定",
     indicator="参考/页面稳定性",
+    role=Role.INFO,
+    scoring=Scoring(
+        verified=True,
+        basis="页面打开后自动跳转：稳定性与被劫持线索，参考项，不计分 — standards.md §3.2, §7.3 A1",
+    ),
     severity=Severity.MODERATE,
     rule="国办秘函〔2019〕19号 站点无法访问：页面须能正常打开并稳定显示；跳转至其他网站可能是被劫持 — standards.md §3.2, §7.3 A1",
 )
@@ -116,7 +129,14 @@ def _navigation_problems(page: Artifacts) -> list[Problem]:
 
 @check(
     id="domain-name",
-    indicator="扣分指标/域名名称",
+    name="域名规范",
+    indicator="功能设计/域名名称",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=2,
+        verified=False,
+        basis="S1 国办发〔2017〕47号 域名规则；S2 扣分指标/域名名称 [V]；分值 2 未核实 [M] — standards.md §1.2, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="国办发〔2017〕47号：政府网站要使用以.gov.cn为后缀的英文域名 — standards.md §1.2, §7.1 F1",
     page_types=(PageType.HOME,),

@@ -2,26 +2,24 @@
 
 A check returns the problems it saw (empty list = pass), raises :class:`NotApplicable` when its
 subject is absent, and never does I/O. :func:`run_check` turns its answer into :class:`Finding` s,
-adding the check's metadata and its national role from ``data/roles.toml``.
+adding the check's metadata.
+
+The decorator is the one home of a check's facts: id, short name, indicator, national role, rule
+citation, the artifact fields it reads and its default points (the default scoring table is built
+from them; a province's ``--scoring`` file may replace the numbers).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from auditor.artifacts import Artifacts, Image, Link, TextBlock
-from auditor.errors import describe, first_line
+from auditor.artifacts import Artifacts, Image, Link, TextBlock, failure_inside
+from auditor.errors import describe
+from auditor.gather import owner_of
 from auditor.model import Finding, Outcome, PageType, Rect, Role, Severity, SiteSpec
-
-
-class GathererError(RuntimeError):
-    """The data a check reads says its gatherer failed; the message (Chinese) says why."""
 
 
 class NotApplicable(Exception):  # noqa: N818 - reads as an outcome, like pytest.skip
@@ -71,31 +69,70 @@ def unjudged(message: str, *, at: Element | None = None, region: str = "", **dat
 
 
 CheckFn = Callable[[Artifacts, SiteSpec], list[Problem]]
+SiteCheckFn = Callable[[list[Artifacts], SiteSpec], list[Problem]]
+PER_UNITS = ("site", "page", "finding")
 
 
 @dataclass(frozen=True)
-class Check:
+class Scoring:
+    """A check's default row in the scoring table (国办秘函〔2019〕19号 检查指标).
+
+    ``points`` per unit (``per``: once per site, per failing page, per finding), at most ``cap``
+    (default: ``points``); ``pages`` limits the page types that count; ``basis`` says where the
+    numbers come from and ``verified`` whether the reference confirms them word for word.
+    """
+
+    points: float = 0.0
+    cap: float | None = None
+    per: str = "site"
+    pages: tuple[PageType, ...] = ()
+    verified: bool = False
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        if self.per not in PER_UNITS:
+            raise ValueError(f"per={self.per!r}: one of {PER_UNITS}")
+        if not self.basis.strip():
+            raise ValueError("a default score says where its numbers come from (basis)")
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """What every check states about itself, page and site checks alike."""
+
     id: str
-    indicator: str  # 指标 path, e.g. "扣分指标/网站标识/ICP备案编号"
+    name: str  # short Chinese name (notices, filters), e.g. "ICP备案编号"
+    indicator: str  # 指标 path in the scoring table, e.g. "功能设计/网站标识"
+    role: Role  # 单项否决 / 扣分 / 参考, by default; the scoring table in use may say otherwise
+    scoring: Scoring
     severity: Severity
     rule: str  # citation: reference section and source
-    requires: tuple[str, ...]  # artifact names; a failed gatherer makes the check report error
-    page_types: tuple[PageType, ...]
-    fn: CheckFn
+    fn: Callable[..., list[Problem]]  # CheckFn or SiteCheckFn
 
     @property
-    def role(self) -> Role:
-        return role_of(self.id)
+    def group(self) -> str:
+        """The module the check lives in (footer, meta, …): spec files select checks by it."""
+        return self.fn.__module__.rsplit(".", 1)[-1]
 
     @property
     def title(self) -> str:
+        """The first line of the check's docstring: what the rule asks, in Chinese."""
         return (self.fn.__doc__ or self.id).strip().splitlines()[0]
+
+
+@dataclass(frozen=True)
+class Check(CheckInfo):
+    requires: tuple[str, ...]  # artifact fields; a failed or skipped gatherer decides for it
+    page_types: tuple[PageType, ...]
 
 
 def check(
     *,
     id: str,
+    name: str,
     indicator: str,
+    role: Role,
+    scoring: Scoring,
     severity: Severity,
     rule: str,
     requires: Sequence[str] = (),
@@ -104,19 +141,20 @@ def check(
     """Decorate a check function; the result is listed explicitly in ``auditor.checks.ALL_CHECKS``."""
 
     def wrap(fn: CheckFn) -> Check:
-        return Check(id, indicator, severity, rule, tuple(requires), tuple(page_types), fn)
+        fields = fn, _known(id, requires), tuple(page_types)
+        return Check(id, name, indicator, role, scoring, severity, rule, *fields)
 
     return wrap
 
 
-@cache
-def _roles() -> dict[str, dict[str, str]]:
-    text = resources.files("auditor.data").joinpath("roles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["checks"]
-
-
-def role_of(check_id: str) -> Role:
-    return Role(_roles()[check_id]["role"])
+def _known(check_id: str, requires: Sequence[str]) -> tuple[str, ...]:
+    """The artifact fields a check reads: each must be one a registered gatherer fills."""
+    for name in requires:
+        try:
+            owner_of(name)
+        except KeyError:
+            raise ValueError(f"{check_id}: requires {name!r}, which no gatherer fills") from None
+    return tuple(requires)
 
 
 def _finding(
@@ -144,8 +182,6 @@ def _outcomes(
         problems = answer()
     except NotApplicable as exc:
         return [_finding(chk, url, Outcome.NOT_APPLICABLE, str(exc) or "不适用")]
-    except GathererError as exc:
-        return [_finding(chk, url, Outcome.ERROR, f"无法判定：{first_line(exc)}")]
     except Exception as exc:  # a buggy check must not stop the run
         message = "检查程序出错，本项无法判定"
         return [_finding(chk, url, Outcome.ERROR, message, data={"detail": describe(exc)})]
@@ -175,46 +211,53 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
     if page.page_type not in chk.page_types:
         message = f"不适用于{_TYPE_NAMES[page.page_type]}"
         return [_finding(chk, page.url, Outcome.NOT_APPLICABLE, message)]
-    failed = {name: page.errors[name] for name in chk.requires if name in page.errors}
+    unjudgeable = _unjudgeable(chk, page)
+    if unjudgeable:
+        return [unjudgeable]
+    return _outcomes(chk, page.url, lambda: chk.fn(page, site))
+
+
+def _unjudgeable(chk: Check, page: Artifacts) -> Finding | None:
+    """The artifact contract: a check whose data failed says error, whose data was skipped says
+    not_applicable; it never passes on data that was not gathered."""
+    failed = {
+        name: reason
+        for name in chk.requires
+        if (reason := page.errors.get(name) or failure_inside(getattr(page, name)))
+    }
     if failed:
         reasons = "；".join(dict.fromkeys(failed.values()))
         data = {"gatherers": failed} | {
             "detail": {n: page.error_details[n] for n in failed if n in page.error_details}
         }
-        return [_finding(chk, page.url, Outcome.ERROR, f"无法判定：{reasons}", data=data)]
-    return _outcomes(chk, page.url, lambda: chk.fn(page, site))
+        return _finding(chk, page.url, Outcome.ERROR, f"无法判定：{reasons}", data=data)
+    skipped = [owner_of(n) for n in chk.requires if owner_of(n).key in page.skipped]
+    if skipped:
+        message = f"本次检查按要求跳过了{skipped[0].label}（--skip {skipped[0].key}）"
+        return _finding(chk, page.url, Outcome.NOT_APPLICABLE, message)
+    return None
 
 
 _TYPE_NAMES = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageType.ARTICLE: "文章页"}
 
 
-SiteCheckFn = Callable[[list[Artifacts], SiteSpec], list[Problem]]
-
-
 @dataclass(frozen=True)
-class SiteCheck:
+class SiteCheck(CheckInfo):
     """A check over all audited pages of a site (aggregations such as the 栏目不更新 veto)."""
-
-    id: str
-    indicator: str
-    severity: Severity
-    rule: str
-    fn: SiteCheckFn
-
-    @property
-    def role(self) -> Role:
-        return role_of(self.id)
 
 
 def site_check(
     *,
     id: str,
+    name: str,
     indicator: str,
+    role: Role,
+    scoring: Scoring,
     severity: Severity,
     rule: str,
 ) -> Callable[[SiteCheckFn], SiteCheck]:
     def wrap(fn: SiteCheckFn) -> SiteCheck:
-        return SiteCheck(id, indicator, severity, rule, fn)
+        return SiteCheck(id, name, indicator, role, scoring, severity, rule, fn)
 
     return wrap
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import Problem, check, problem
+from auditor.checks.base import Problem, Scoring, check, problem
 from auditor.checks.names import names_agree
-from auditor.extract import (
+from auditor.extract.page import (
     conac,
     contact,
     error_report_entries,
@@ -16,14 +16,21 @@ from auditor.extract import (
     sitemap_link,
     sponsor,
 )
-from auditor.model import Severity, SiteSpec
+from auditor.model import Role, Severity, SiteSpec
 
 FOOTER = ("footer",)
 
 
 @check(
     id="footer-conac",
-    indicator="扣分指标/网站标识/党政机关网站标识",
+    name="党政机关网站标识",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="S13 党政机关网站标识；S2 扣分指标/网站标识 [V]；分值 1 未核实 [M] — standards.md §1.4.1, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="中央编办 党政机关网站标识（bszs.conac.cn / dcs.conac.cn） — standards.md §1.4.1, §7.1 F2",
     requires=("footer", "images", "links", "scripts"),
@@ -72,7 +79,14 @@ def footer_conac(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-site-code",
-    indicator="扣分指标/网站标识/网站标识码",
+    name="网站标识码",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="底部功能区 网站标识码 [M]；分值 1 未核实 [M] — standards.md §1.4.2, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="底部功能区须列明网站标识码（10位数字，前2位为省级行政区划代码；或 bm+8位数字） — standards.md §1.4.2, §7.1 F4",
     requires=FOOTER,
@@ -112,7 +126,14 @@ def footer_site_code(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-sponsor",
-    indicator="扣分指标/网站标识/主办单位",
+    name="主办单位",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="底部功能区 网站主办单位 [M]；分值 1 未核实 [M] — standards.md §1.4.5, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="底部功能区须列明网站主办单位 — standards.md §1.4.5, §7.1 F8",
     requires=FOOTER,
@@ -144,7 +165,14 @@ def footer_sponsor(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-contact",
-    indicator="扣分指标/网站标识/联系方式",
+    name="联系方式",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="底部功能区 联系方式 [M]；分值 1 未核实 [M] — standards.md §1.4.5, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="底部功能区须列明主办单位联系方式（联系我们、电话或地址） — standards.md §1.4.5, §7.1 F9",
     requires=("footer", "links"),
@@ -163,7 +191,14 @@ def footer_contact(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-icp",
-    indicator="扣分指标/网站标识/ICP备案编号",
+    name="ICP备案编号",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="S11 非经营性互联网信息服务备案管理办法 第13条 [V]；分值 1 未核实 [M] — standards.md §1.4.3, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="非经营性互联网信息服务备案管理办法 第13条：主页底部标明备案编号并链接备案管理系统 — standards.md §1.4.3, §7.1 F6",
     requires=("footer", "links"),
@@ -210,7 +245,14 @@ def footer_icp(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-police-record",
-    indicator="扣分指标/网站标识/公安机关备案标识",
+    name="公安机关备案标识",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="S12 公安机关备案 [V]；分值 1 未核实 [M] — standards.md §1.4.4, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="计算机信息网络国际联网安全保护管理办法：网页底部放置公安备案信息 — standards.md §1.4.4, §7.1 F7",
     requires=("footer", "links"),
@@ -257,7 +299,14 @@ def footer_police_record(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-sitemap",
-    indicator="扣分指标/网站标识/网站地图",
+    name="网站地图",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="底部功能区 网站地图 [M]；分值 1 未核实 [M] — standards.md §1.4.6, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="底部功能区须提供网站地图（站点地图）且可访问 — standards.md §1.4.6, §7.1 F10",
     requires=("links", "probes"),
@@ -284,7 +333,14 @@ def footer_sitemap(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="footer-error-report",
-    indicator="扣分指标/功能设计/我为政府网站找错",
+    name="我为政府网站找错",
+    indicator="功能设计/我为政府网站找错",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=2,
+        verified=False,
+        basis="S2 二级指标“我为政府网站找错” [V]；分值 2 未核实 [M] — standards.md §1.4.7, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="首页须设置“我为政府网站找错”监督举报平台入口，sitecode 与网站标识码一致 — standards.md §1.4.7, §7.1 F11",
     requires=("scripts", "links", "images"),

@@ -6,15 +6,22 @@ Per page: each column's emptiness and age (counting inputs, role info) and the h
 
 from __future__ import annotations
 
-from auditor import freshness as fr
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check, problem, site_check
-from auditor.model import PageType, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, site_check
+from auditor.extract import freshness as fr
+from auditor.model import PageType, Role, Severity, SiteSpec
 
 
 @check(
     id="column-empty",
+    name="空白栏目",
     indicator="单项否决/栏目不更新/空白栏目",
+    role=Role.INFO,
+    scoring=Scoring(
+        per="page",
+        verified=True,
+        basis="计数项：逐栏目记录空白栏目，≥5个由 column-update 判定单项否决 — standards.md §3.2, §7.3 A6",
+    ),
     severity=Severity.SERIOUS,
     rule="S2：空白栏目数量超过(含)5个即单项否决（逐栏目计数） — standards.md §3.2, §7.3 A6",
     requires=("links",),
@@ -37,7 +44,14 @@ def column_empty(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="column-freshness",
+    name="栏目更新",
     indicator="单项否决/栏目不更新/栏目更新",
+    role=Role.INFO,
+    scoring=Scoring(
+        per="page",
+        verified=True,
+        basis="计数项：逐栏目记录未更新栏目，由 column-update 汇总判定 — standards.md §3.2, §7.3 A3–A5",
+    ),
     severity=Severity.SERIOUS,
     rule="S2：动态要闻2周、通知公告政策文件6个月、应更新栏目1年内须有更新；未标日期视为不更新 — standards.md §3.2, §7.3 A3–A5",
     requires=("links",),
@@ -83,7 +97,13 @@ def column_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="homepage-freshness",
+    name="首页更新",
     indicator="单项否决/首页不更新",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="S2 单项否决/首页不更新：监测2周首页无信息更新 — standards.md §3.2, §7.3 A2 [V]",
+    ),
     severity=Severity.CRITICAL,
     rule="S2：监测2周，首页无信息更新即单项否决 — standards.md §3.2, §7.3 A2",
     requires=("links",),
@@ -119,7 +139,13 @@ def homepage_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @site_check(
     id="column-update",
+    name="栏目不更新",
     indicator="单项否决/栏目不更新",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="S2 单项否决/栏目不更新：动态要闻、通知公告政策文件累计≥5个，应更新栏目≥10个，空白栏目≥5个 — standards.md §3.2 [V]",
+    ),
     severity=Severity.CRITICAL,
     rule="S2：动态要闻、通知公告政策文件类栏目累计≥5个未更新，或应更新栏目≥10个未更新，或空白栏目≥5个，即单项否决 — standards.md §3.2",
 )

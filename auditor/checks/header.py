@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import Problem, check, problem
+from auditor.checks.base import Problem, Scoring, check, problem
 from auditor.checks.names import core_name, names_agree
-from auditor.extract import header_names
-from auditor.model import Severity, SiteSpec
+from auditor.extract.page import header_names
+from auditor.model import Role, Severity, SiteSpec
 
 # An organ's name as headers show it: 宜春市人民政府, 四川省中医药管理局, 中华人民共和国教育部.
 # A place (X省/市/县/区…) or the state must lead, so 个人中心 or 中国政府网 links do not count.
@@ -20,10 +20,17 @@ ORGAN_NAME = re.compile(
 
 @check(
     id="header-site-name",
-    indicator="扣分指标/网页设计/网站名称",
+    name="头部网站名称",
+    indicator="功能设计/网站标识",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="网页设计规范 头部标识区 [M]；分值 1 未核实 [M] — standards.md §1.3, §3.3",
+    ),
     severity=Severity.SERIOUS,
     rule="网页设计规范：头部标识区醒目展示网站名称 — standards.md §1.3, §7.1 F13",
-    requires=("header", "meta"),
+    requires=("header", "metas"),
 )
 def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """头部标识区须展示网站名称，并与 SiteName、<title> 及报送名称一致。"""

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from auditor import freshness as fr
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check, problem, unjudged
-from auditor.entries import annual_report_links, channels
-from auditor.model import Outcome, PageType, Rect, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, unjudged
+from auditor.extract import freshness as fr
+from auditor.extract.entries import annual_report_links, channels
+from auditor.model import Outcome, PageType, Rect, Role, Severity, SiteSpec
 
 HOME = (PageType.HOME,)
 UNANSWERED = re.compile(r"未回复|未答复|待回复|待答复|办理中|处理中|未办结")
@@ -30,7 +30,13 @@ def _probe(page: Artifacts, name: str) -> dict[str, Any]:
 
 @check(
     id="interaction-channel",
-    indicator="单项否决/互动回应差/咨询建言渠道",
+    name="咨询建言渠道",
+    indicator="单项否决/互动回应差",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="S2 单项否决/互动回应差：未提供网上有效咨询建言渠道 — standards.md §3.2, §7.3 A7 [V]",
+    ),
     severity=Severity.CRITICAL,
     rule="S2：未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）即单项否决 — standards.md §3.2, §7.3 A7",
     requires=("links", "interaction"),
@@ -47,9 +53,7 @@ def interaction_channel(page: Artifacts, site: SiteSpec) -> list[Problem]:
             )
         ]
     link = found[0]
-    probe = (page.interaction or {}).get("form")
-    if probe is None:
-        return []
+    probe = _probe(page, "form")
     if probe.get("error"):
         return [unjudged(f"互动交流页面探测未完成，无法判定：{probe['error']}", at=link)]
     name = f"“{link.text or link.title}”（{link.href}）"
@@ -116,7 +120,13 @@ def _form_problems(probe: dict[str, Any], form: dict[str, Any], link: Any) -> li
 
 @check(
     id="message-response",
-    indicator="单项否决/互动回应差/留言办理",
+    name="留言答复",
+    indicator="单项否决/互动回应差",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="S2 单项否决/互动回应差：1年内存在超过3个月未回应有效留言 — standards.md §3.2, §7.3 A8 [V]",
+    ),
     severity=Severity.CRITICAL,
     rule="S2：监测时间点前1年内，政务咨询类栏目存在超过3个月未回应有效留言即单项否决 — standards.md §3.2, §7.3 A8",
     requires=("interaction",),
@@ -182,7 +192,14 @@ def _message(row: str, as_of: date) -> dict[str, Any] | None:
 
 @check(
     id="annual-report",
-    indicator="扣分指标/年度报表",
+    name="年度报表",
+    indicator="发布解读/年度报表",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=2,
+        verified=False,
+        basis="S4 国办函〔2018〕12号 年度报表 [V]；分值 2 未核实 [M] — standards.md §3.5, §7.1 F15",
+    ),
     severity=Severity.SERIOUS,
     rule="国办函〔2018〕12号：首页显著位置发布政府网站工作年度报表；1月31日后须为上一年度 — standards.md §7.1 F15",
     requires=("links", "interaction"),
@@ -222,7 +239,14 @@ def annual_report(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="site-search",
-    indicator="扣分指标/站内搜索/检索准确",
+    name="站内搜索",
+    indicator="功能设计/搜索",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=2,
+        verified=False,
+        basis="47号 站内搜索；二级指标“搜索”凭回忆 [M]；分值 2 未核实 [M] — standards.md §1.5, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="站内搜索须能检索到站内信息（四川 2020Q1 通报“检索信息不准确”） — standards.md §1.5",
     requires=("interaction",),

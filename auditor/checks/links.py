@@ -1,6 +1,6 @@
 """链接可用性: every link, image and attachment on the page must open (standards.md §7.3 A10).
 
-The HTTP work is done before the checks, once per URL per run, by ``auditor.links.LinkChecker``;
+The HTTP work is done before the checks, once per URL per run, by ``auditor.gather.links.LinkChecker``;
 its plain results sit in ``Artifacts.link_status``. This check only judges them and points each
 bad URL at the element that shows it, so the evidence outlines that link on the screenshot.
 The national rules count home-page link errors apart from inner pages', so every finding carries
@@ -13,16 +13,25 @@ from collections import Counter
 from typing import Any
 
 from auditor.artifacts import Artifacts, Image, Link
-from auditor.checks.base import NotApplicable, Problem, check, problem
-from auditor.links.classify import BLOCKED, ERROR, is_attachment, normalize_url
-from auditor.model import PageType, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
+from auditor.checks.link_rules import BLOCKED, ERROR, is_attachment, normalize_url
+from auditor.model import PageType, Role, Severity, SiteSpec
 
 _LABEL_CHARS = 30
 
 
 @check(
     id="link-health",
-    indicator="扣分指标/可用性/链接可用性",
+    name="链接可用",
+    indicator="功能设计/可用性",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=0.5,
+        cap=4,
+        per="finding",
+        verified=False,
+        basis="S2 扣分指标/可用性/链接可用性 [V]；每处 0.5、最多 4 未核实 [M]（厂商另有“每个扣0.1%”的算法，R15）— standards.md §3.3, §7.3 A10",
+    ),
     severity=Severity.MODERATE,
     rule="页面链接、图片、附件须可访问：状态码 ≥400、超过 15 秒无响应、DNS 失败即为错链断链，"
     "首页单独计数 — standards.md §7.3 A10",

@@ -9,9 +9,15 @@ from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, TextBlock
-from auditor.checks.base import NotApplicable, Problem, check, problem
-from auditor.extract import error_report_entries, is_valid_site_code, nospace, site_code, squash
-from auditor.model import PageType, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
+from auditor.extract.page import (
+    error_report_entries,
+    is_valid_site_code,
+    nospace,
+    site_code,
+    squash,
+)
+from auditor.model import PageType, Role, Severity, SiteSpec
 
 SITE_TAGS = ("SiteName", "SiteDomain", "SiteIDCode")
 REQUIRED: dict[PageType, tuple[str, ...]] = {
@@ -42,10 +48,19 @@ META_ONLY = "page"  # meta tags are invisible: evidence shows the top of the pag
 
 @check(
     id="meta-tags",
-    indicator="扣分指标/网页设计/网页标签",
+    name="元数据标签",
+    indicator="功能设计/页面标签",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=0.5,
+        cap=2,
+        per="page",
+        verified=False,
+        basis="网页设计规范 网页标签 [M]；每页 0.5、最多 2 未核实 [M] — standards.md §2.1, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="网页设计规范：各类页面须设置网站、栏目、内容标签 — standards.md §2.1, §7.2 M1, M4–M6",
-    requires=("meta",),
+    requires=("metas",),
 )
 def meta_tags(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """按页面类型须有的 <meta> 标签齐全且非空（首页：网站类；栏目页：+栏目类；文章页：+内容类）。"""
@@ -94,10 +109,19 @@ def meta_tags(page: Artifacts, site: SiteSpec) -> list[Problem]:
 
 @check(
     id="meta-format",
-    indicator="扣分指标/网页设计/网页标签",
+    name="元数据格式",
+    indicator="功能设计/页面标签",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=0.5,
+        cap=1,
+        per="page",
+        verified=False,
+        basis="网页标签格式 [M]；每页 0.5、最多 1 未核实 [M] — standards.md §7.2, §3.3",
+    ),
     severity=Severity.MODERATE,
     rule="SiteIDCode、SiteDomain、PubDate 格式 — standards.md §7.2 M2, M3, M7",
-    requires=("meta",),
+    requires=("metas",),
 )
 def meta_format(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """SiteIDCode 格式正确；SiteDomain 含当前主机（不带协议）；PubDate 为 YYYY-MM-DD HH:MM[:SS] 且不晚于检查时间。"""
@@ -207,10 +231,15 @@ def _gathered(page: Artifacts) -> datetime | None:
 
 @check(
     id="meta-consistency",
-    indicator="参考/数据一致性",
+    name="元数据一致",
+    indicator="功能设计/页面标签",
+    role=Role.INFO,
+    scoring=Scoring(
+        per="page", verified=True, basis="数据质量项，不计分 — standards.md §7.1 F5, §7.2 M6–M8"
+    ),
     severity=Severity.MINOR,
     rule="标识码一致（标签=底部=找错 sitecode）；ArticleTitle≈可见标题；PubDate=可见发布时间；ContentSource=可见来源 — standards.md §7.1 F5, §7.2 M6–M8",
-    requires=("meta", "footer"),
+    requires=("metas", "footer"),
 )
 def meta_consistency(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """网页标签与页面可见内容一致：标识码、标题、发布时间、来源。"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.extract import nospace
+from auditor.extract.page import nospace
 
 _SUFFIX = re.compile(  # 政府 stays when it belongs to 人民政府
     r"((?<!人民)政府门户网站|(?<!人民)政府门户网|门户网站|官方网站|(?<!人民)政府网站|网站|"

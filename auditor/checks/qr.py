@@ -1,6 +1,6 @@
 """政务新媒体二维码: every QR code a page shows must scan to where its label says (issue 3).
 
-Reads only ``Artifacts.qr``, written by :func:`auditor.qr.gather_qr`, which did the decoding and
+Reads only ``Artifacts.qr``, written by :func:`auditor.gather.qr.gather_qr`, which did the decoding and
 the HTTP probes; this check only turns its verdicts into findings. The message carries the label
 and the decoded payload, so the evidence picture (the code, outlined, with the message written
 under it) is self-explanatory when attached to a notice.
@@ -11,15 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.artifacts import Artifacts
-from auditor.checks.base import NotApplicable, Problem, check
-from auditor.model import Outcome, Rect, Severity, SiteSpec
+from auditor.checks.base import NotApplicable, Problem, Scoring, check
+from auditor.model import Outcome, Rect, Role, Severity, SiteSpec
 
 KINDS = ("image-broken", "undecodable", "garbled", "target-mismatch", "target-unreachable")
 
 
 @check(
     id="qr-image",
-    indicator="扣分指标/政务新媒体/二维码可用性",
+    name="二维码",
+    indicator="功能设计/可用性",
+    role=Role.DEDUCT,
+    scoring=Scoring(
+        points=1,
+        verified=False,
+        basis="四川 2020Q1 通报“二维码不能正常使用”；出处与分值未核实 [M] — standards.md §4.3, §7.4",
+    ),
     severity=Severity.SERIOUS,
     rule="网站展示的政务新媒体二维码须能正常扫码并指向所标注的平台（扫描后乱码或无法下载即扣分）"
     " — standards.md §4.3, §7.4 NM1–NM3",

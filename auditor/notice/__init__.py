@@ -37,7 +37,7 @@ class LoadedRun:
 def load_run(run_dir: Path) -> LoadedRun:
     """A run directory's results: from its store when there is one, else from results.json."""
     from auditor.report.json_report import read_json
-    from auditor.store import RunStore
+    from auditor.run.store import RunStore
 
     if RunStore.exists(run_dir):
         store = RunStore.open(run_dir)

@@ -23,10 +23,10 @@ from docx.table import Table, _Cell
 from docx.text.run import Run
 from PIL import Image
 
-from auditor.manifest import inside
 from auditor.notice.paragraph import overview_paragraphs
 from auditor.notice.problem_text import clean_text
 from auditor.notice.tables import NoticeData, SiteRow
+from auditor.run.manifest import inside
 
 __all__ = ["write_docx"]
 

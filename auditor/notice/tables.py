@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.checks import ALL_CHECKS
 from auditor.model import Finding, Outcome, RunResult, SiteResult, SiteSpec
 from auditor.notice.problem_text import ProblemLine, clean_text, problem_lines
 from auditor.verdict import UNDECIDED_LABEL, ScoringTable, Verdict, judge
@@ -43,16 +44,6 @@ _MEDIA_WORDS = (
     "app",
     "APP",
 )
-_FOOTER_NAMES = {
-    "footer-conac": "党政机关网站标识",
-    "footer-site-code": "网站标识码",
-    "footer-sponsor": "主办单位",
-    "footer-contact": "联系方式",
-    "footer-icp": "ICP备案编号",
-    "footer-police-record": "公安机关备案标识",
-    "footer-sitemap": "网站地图",
-    "footer-error-report": "我为政府网站找错",
-}
 _INTERACTION = ("interaction-channel", "message-response")
 _META = ("meta-tags", "meta-format")
 
@@ -143,7 +134,7 @@ class SiteRow:
             len(update.get("stale_news_and_notice", [])) + len(update.get("stale_other", [])),
         )
         interaction = [ln.text for ln in self.lines if ln.check in _INTERACTION]
-        missing = [name for cid, name in _FOOTER_NAMES.items() if failing(cid)]
+        missing = [c.name for c in ALL_CHECKS if c.group == "footer" and failing(c.id)]
         meta_pages = {f.page_url for f in failing(*_META)}
         vetoes = "；".join(f"{v.indicator}" for v in self.verdict.vetoes)
         return {

@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
-from auditor.manifest import inside
 from auditor.notice.problem_text import clean_text
 from auditor.notice.tables import SUPERVISOR_HEADERS, NoticeData
+from auditor.run.manifest import inside
 
 __all__ = ["RESULT_HEADERS", "write_xlsx"]
 

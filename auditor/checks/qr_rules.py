@@ -5,7 +5,7 @@ platform host lists in ``data/platforms.toml`` say which hosts are which. A code
 elsewhere is ``target-mismatch``; one whose text is mojibake is ``garbled``; one whose URL fails
 is ``target-unreachable`` (standards.md §4.3 “扫描后显示乱码或无法下载”, §7.4 NM2–NM3).
 
-Everything here works on plain values so tests can call it directly; :mod:`auditor.qr.gather`
+Everything here works on plain values so tests can call it directly; :mod:`auditor.gather.qr`
 does the pixels and the (injected) network.
 """
 

@@ -23,9 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor import manifest
 from auditor.errors import describe
 from auditor.model import Finding, PageResult, RunResult, SiteResult, SiteSpec
+from auditor.run import manifest
 
 if TYPE_CHECKING:
     from auditor.engine import AuditOptions, ProgressSink

@@ -24,10 +24,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor import manifest
 from auditor.model import Finding, Outcome, PageResult, Rect, RunResult, SiteResult, SiteSpec
 from auditor.notice.problem_text import clean_text
 from auditor.report.json_report import atomic_write_text, write_json
+from auditor.run import manifest
 
 if TYPE_CHECKING:
     from auditor.engine import AuditOptions, ProgressSink

@@ -1,84 +1,37 @@
+// @uses helpers
 // In-page gatherer: one pass over a rendered document (or iframe document), returning plain data.
-// Rects are in this document's CSS pixels (the caller offsets iframe rects). Kept dependency-free
-// so it runs in any frame; caps keep huge pages bounded.
-(() => {
+// Rects are in this document's CSS pixels (the caller offsets iframe rects). Self-contained (with
+// the helpers) so it runs in any frame; caps keep huge pages bounded, and every cap that cuts
+// something records in `truncated` how many there were.
+() => {
   const FOOT_KW = /(ICP备|ICP证|公网安备|公安备|公备|标识码|主办|版权所有|Copyright|©|网站地图|站点地图|联系我们)/i;
   const FOOT_STRONG = /(ICP备|公网安备|公安备|标识码|版权所有|Copyright|©)/i;
   const FOOT_SEL = /(^|[\s_-])(foot|footer|bottom|copyright|banquan|bq|fot|dibu|wb)([\s_-]|$)|footer|foot|copyright|banquan/i;
   const HEAD_SEL = /header|(^|[\s_-])(head|top|logo|banner|masthead)([\s_-]|$)|logo/i;
   const INFO_KW = /(发布时间|发布日期|发文日期|时间[：:]|日期[：:]|来源[：:]|信息来源)/;
-  const scrollX = window.scrollX, scrollY = window.scrollY;
-  const de = document.documentElement, body = document.body || de;
   const docW = Math.max(de.scrollWidth, body.scrollWidth, de.clientWidth);
   const docH = Math.max(de.scrollHeight, body.scrollHeight, de.clientHeight);
   // Where the content ends (short pages do not fill the viewport): footers sit near this line.
   let contentBottom = 0;
   for (const c of Array.from(body.children)) {
     const r = c.getBoundingClientRect();
-    if (r.height > 0) contentBottom = Math.max(contentBottom, r.bottom + scrollY);
+    if (r.height > 0) contentBottom = Math.max(contentBottom, r.bottom + sy);
   }
   const FOOT_LINE = (contentBottom || docH) * 0.35;
 
-  const clean = (s, n) => (s || "").replace(/[\u00a0\u3000\s]+/g, " ").trim().slice(0, n || 400);
-  const rectOf = (el) => {
-    const r = el.getBoundingClientRect();
-    if (!r || (r.width === 0 && r.height === 0)) return null;
-    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
-  };
-  const visible = (el) => {
-    if (!el.getClientRects().length) return false;
-    const st = getComputedStyle(el);
-    if (st.visibility === "hidden" || st.display === "none" || Number(st.opacity) === 0) return false;
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
-  };
-  const uniqueId = (el) =>
-    el.id && /^[A-Za-z_][\w-]*$/.test(el.id) && document.querySelectorAll("#" + el.id).length === 1;
-  const selectorOf = (el) => {
-    const parts = [];
-    let e = el;
-    while (e && e.nodeType === 1 && e !== de && parts.length < 14) {
-      if (uniqueId(e)) { parts.unshift("#" + e.id); return parts.join(" > "); }
-      let s = e.tagName.toLowerCase();
-      const p = e.parentElement;
-      if (p) {
-        const nth = nthOfType(p, e);
-        if (nth) s += ":nth-of-type(" + nth + ")";
-      }
-      parts.unshift(s);
-      e = p;
-    }
-    return parts.join(" > ");
-  };
-  // Position among same-tag siblings, counted once per parent: a list of 100 000 links would
-  // otherwise cost 100 000 steps per selector.
-  const nthCache = new Map();
-  function nthOfType(parent, el) {
-    let index = nthCache.get(parent);
-    if (!index) {
-      index = new Map();
-      const counts = {};
-      for (const c of parent.children) counts[c.tagName] = (counts[c.tagName] || 0) + 1;
-      const seen = {};
-      for (const c of parent.children) {
-        seen[c.tagName] = (seen[c.tagName] || 0) + 1;
-        if (counts[c.tagName] > 1) index.set(c, seen[c.tagName]);
-      }
-      nthCache.set(parent, index);
-    }
-    return index.get(el) || 0;
-  }
-  const snippetOf = (el) => {
-    const html = el.outerHTML || "";
-    return html.length > 300 ? html.slice(0, 297) + "..." : html;
-  };
+  // Lists and scans cut to their caps, with how many there were, so a check can say it saw only
+  // part. Where counting all would cost what the cap saves, the count is of cheap candidates.
+  const truncated = {};
+  const cut = (name, total, cap) => { if (total > cap) truncated[name] = total; };
+  // A text-node scan stopped at its cap: its walker is past `seen` nodes; count the rest.
+  const countRest = (walker, seen) => { let n = seen; while (walker.nextNode()) n++; return n; };
+
   const block = (el, text) => ({
     text: clean(text === undefined ? el.innerText : text, 600),
     selector: selectorOf(el),
     rect: rectOf(el),
     snippet: snippetOf(el),
   });
-  const classId = (el) => ((el.id || "") + " " + (typeof el.className === "string" ? el.className : ""));
   const topLevel = (els) => els.filter((e) => !els.some((o) => o !== e && o.contains(e)));
 
   // -- footer (底部功能区) -------------------------------------------------------------------
@@ -108,6 +61,7 @@
       const r = rectOf(el);
       if (r && r.y + r.height > FOOT_LINE) found.push(el);
     }
+    if (n) cut("footer_text_nodes", countRest(walker, count + 1), 20000);
     footEls = topLevel(Array.from(new Set(found)));
   }
   const footer = { found: footEls.length > 0, text: "", rect: null, selector: "", blocks: [] };
@@ -120,12 +74,14 @@
       footer.rect = footer.rect ? union(footer.rect, r) : r;
     }
     const inner = footEls.flatMap((f) => [f, ...f.querySelectorAll("*")]);
+    let footBlocks = 0;
     for (const el of inner.slice(0, 3000)) {
-      if (footer.blocks.length >= 500) break;
       const t = el.innerText;
       if (!t || !t.trim() || t.length > 400 || !visible(el)) continue;
-      footer.blocks.push(block(el));
+      if (++footBlocks <= 500) footer.blocks.push(block(el));
     }
+    cut("footer_elements", inner.length, 3000);
+    cut("footer_blocks", footBlocks, 500);
   } else {
     footer.rect = { x: 0, y: Math.max(0, docH - 300), width: docW, height: Math.min(300, docH) };
   }
@@ -152,14 +108,16 @@
     header.rect = { x: 0, y: 0, width: docW, height: Math.min(HEAD_LIMIT, docH) };
   }
   // Text blocks drawn in the top band count as header text even outside a header container.
+  let headBlocks = 0;
   for (const el of all.slice(0, 4000)) {
-    if (header.blocks.length >= 200) break;
     const own = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join("");
     if (!own.trim() || !visible(el)) continue;
     const r = rectOf(el);
     if (!r || r.y > HEAD_LIMIT) continue;
-    header.blocks.push(block(el));
+    if (++headBlocks <= 200) header.blocks.push(block(el));
   }
+  cut("elements", all.length, 4000);
+  cut("header_blocks", headBlocks, 200);
   if (!headEls.length) header.text = header.blocks.map((b) => b.text).join("\n");
 
   const regionOf = (el) => {
@@ -171,7 +129,9 @@
   };
 
   // -- links, images, forms, scripts -------------------------------------------------------
-  const links = Array.from(document.querySelectorAll("a")).slice(0, 3000).map((a) => ({
+  const anchors = document.querySelectorAll("a");
+  cut("links", anchors.length, 3000);
+  const links = Array.from(anchors).slice(0, 3000).map((a) => ({
     href: a.hasAttribute("href") ? a.href : "",
     text: clean(a.innerText || a.textContent, 200),
     title: a.getAttribute("title") || "",
@@ -198,6 +158,7 @@
     }
     return clean(parts.join(" "), 120);
   };
+  cut("images", document.images.length, 1500);
   const images = Array.from(document.images).slice(0, 1500).map((img) => {
     const a = img.closest("a");
     return {
@@ -223,19 +184,27 @@
     const l = f.closest("label");
     return l ? clean(l.innerText, 60) : clean(f.getAttribute("placeholder") || "", 60);
   };
-  const forms = Array.from(document.forms).slice(0, 100).map((f) => ({
-    action: f.action || "",
-    method: (f.getAttribute("method") || "get").toLowerCase(),
-    selector: selectorOf(f),
-    rect: rectOf(f),
-    text: clean(f.innerText, 300),
-    fields: Array.from(f.elements).slice(0, 60).map((e) => ({
-      name: e.name || e.id || "",
-      type: (e.type || e.tagName).toLowerCase(),
-      required: !!e.required,
-      label: labelFor(e),
-    })),
-  }));
+  cut("forms", document.forms.length, 100);
+  let mostFields = 0;  // the longest field list of a gathered form
+  const forms = Array.from(document.forms).slice(0, 100).map((f) => {
+    const fields = Array.from(f.elements);
+    mostFields = Math.max(mostFields, fields.length);
+    return {
+      action: f.action || "",
+      method: (f.getAttribute("method") || "get").toLowerCase(),
+      selector: selectorOf(f),
+      rect: rectOf(f),
+      text: clean(f.innerText, 300),
+      fields: fields.slice(0, 60).map((e) => ({
+        name: e.name || e.id || "",
+        type: (e.type || e.tagName).toLowerCase(),
+        required: !!e.required,
+        label: labelFor(e),
+      })),
+    };
+  });
+  cut("form_fields", mostFields, 60);
+  cut("scripts", document.scripts.length, 400);
   const scripts = Array.from(document.scripts).slice(0, 400).map((s) => {
     const attrs = {};
     for (const at of Array.from(s.attributes)) attrs[at.name] = at.value.slice(0, 300);
@@ -244,16 +213,19 @@
 
   // -- title-like headings and 发布时间/来源 lines ---------------------------------------------
   // All candidates, nested ones too: a "title" wrapper often holds the h1 plus the date line.
-  const headings = Array.from(document.querySelectorAll("h1, h2, h3, [class*=title], [id*=title], [class*=Title]"))
-    .filter((el) => visible(el) && !regionOf(el) && (el.innerText || "").trim().length >= 4 && el.innerText.length < 400)
-    .slice(0, 60).map((el) => block(el));
+  const titled = Array.from(document.querySelectorAll("h1, h2, h3, [class*=title], [id*=title], [class*=Title]"))
+    .filter((el) => visible(el) && !regionOf(el) && (el.innerText || "").trim().length >= 4 && el.innerText.length < 400);
+  cut("headings", titled.length, 60);
+  const headings = titled.slice(0, 60).map((el) => block(el));
   // Start from the text nodes that carry the words, not from every element (innerText is costly).
   const info = [];
   const infoWalker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-  let tn, seenText = 0;
-  while ((tn = infoWalker.nextNode()) && seenText < 50000 && info.length < 40) {
+  let tn, seenText = 0, infoMore = 0;
+  while ((tn = infoWalker.nextNode()) && seenText < 50000) {
     seenText++;
     if (!INFO_KW.test(tn.nodeValue) && !/^\s*(来源|时间|日期)\s*$/.test(tn.nodeValue)) continue;
+    // Once 40 lines are kept, further text nodes carrying the words are only counted.
+    if (info.length >= 40) { infoMore++; continue; }
     let el = tn.parentElement;
     if (!el || !visible(el) || regionOf(el) === "footer") continue;
     // "来源：" alone in a <span>, its value in the next one: take the enclosing line.
@@ -262,14 +234,16 @@
     }
     if (!info.includes(el)) info.push(el);
   }
+  if (tn) cut("info_text_nodes", countRest(infoWalker, seenText + 1), 50000);
+  cut("info_blocks", info.length + infoMore, 40);
   const infoBlocks = info.map((el) => block(el));
 
   // -- dated list entries (栏目列表): a link and a date in the same short row ------------------
   const DATE_RE = /(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|[\[【(（]?(\d{1,2}-\d{1,2})[\]】)）]?(?!\d)/;
   const listItems = [];
   const seenRows = new Set();
-  for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 3000)) {
-    if (listItems.length >= 400) break;
+  const hrefs = document.querySelectorAll("a[href]");
+  for (const a of Array.from(hrefs).slice(0, 3000)) {
     if (regionOf(a) || !visible(a)) continue;
     let row = a.parentElement;
     for (let up = 0; row && up < 3; up++) {
@@ -282,6 +256,7 @@
     const text = clean(row.innerText, 300);
     if (!text || text.length > 260) continue;
     seenRows.add(row);
+    if (seenRows.size > 400) continue;  // counted, not kept
     const m = text.match(DATE_RE);
     listItems.push({
       title: clean(a.innerText || a.title, 200),
@@ -293,12 +268,10 @@
     });
   }
 
-  // Lists cut to their caps, with how many there were, so a check can say it saw only part.
-  const truncated = {};
-  const counts = { links: document.querySelectorAll("a").length, images: document.images.length,
-    forms: document.forms.length, scripts: document.scripts.length, elements: all.length };
-  const caps = { links: 3000, images: 1500, forms: 100, scripts: 400, elements: 4000 };
-  for (const k of Object.keys(caps)) if (counts[k] > caps[k]) truncated[k] = counts[k];
+  cut("list_links", hrefs.length, 3000);
+  cut("list_items", seenRows.size, 400);
+  const bodyText = body.innerText || "";
+  cut("body_text", bodyText.length, 200000);
 
   return {
     opened: window.__auditorOpened || 0,
@@ -313,11 +286,11 @@
     footer,
     headings,
     info_blocks: infoBlocks,
-    body_text: (body.innerText || "").slice(0, 200000),
+    body_text: bodyText.slice(0, 200000),
     links,
     images,
     forms,
     scripts,
     document_size: [docW, docH],
   };
-})();
+}

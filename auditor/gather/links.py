@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from auditor.links.classify import (
+from auditor.checks.link_rules import (
     BLOCKED,
     ERROR,
     REDIRECT_LOOP,
@@ -50,7 +50,8 @@ from auditor.links.classify import (
     soft_404_reason,
     status_reason,
 )
-from auditor.links.failures import Failure, classify_exception
+from auditor.gather import GatherContext
+from auditor.gather.link_failures import Failure, classify_exception
 
 __all__ = ["DEFAULT_USER_AGENT", "MAX_BODY_BYTES", "BrowserRecheck", "LinkChecker"]
 
@@ -487,3 +488,13 @@ def _skipped(url: str) -> dict[str, Any]:
     result = _result(url)
     result.update(method=None, skipped=True, reason="非 http(s) 链接，未检查")
     return result
+
+
+async def gather(ctx: GatherContext) -> None:
+    """Every link, image and attachment of the page, each URL asked once per run."""
+    from auditor.checks.link_rules import urls_to_check
+
+    renderer = ctx.renderer
+    assert renderer.links is not None, "Renderer.running() first"
+    urls = [u for u in urls_to_check(ctx.art) if renderer.may_fetch(u)]
+    ctx.art.link_status = await renderer.links.check_many(urls)

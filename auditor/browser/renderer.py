@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -27,15 +28,17 @@ from urllib.parse import urlsplit
 from playwright.async_api import APIRequestContext, Browser, BrowserContext, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from auditor.a11y import probe_elderly, render_phone
 from auditor.artifacts import Artifacts
-from auditor.bounded import StepTimeout, TabWatch
-from auditor.browser import launch
-from auditor.classify import TypeRules
+from auditor.browser.bounded import StepTimeout, TabWatch
+from auditor.browser.launch import launch
+from auditor.browser.netguard import NetworkGuard
 from auditor.errors import describe, human_load_error
-from auditor.gather import RenderSettings, new_context, new_tab, render
-from auditor.links import LinkChecker
-from auditor.netguard import NetworkGuard
+from auditor.extract.page_type import TypeRules
+from auditor.gather import SKIPPABLE, unknown_skip_keys
+from auditor.gather.elderly import probe_elderly
+from auditor.gather.links import LinkChecker
+from auditor.gather.phone import render_phone
+from auditor.gather.render import RenderSettings, new_context, new_tab, render
 
 __all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
 
@@ -60,16 +63,25 @@ class AuditOptions:
     as_of: date | None = None
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
-    probe_interaction: bool = True  # 互动交流 form, annual report and search probes (home pages)
-    phone: bool = True  # every page again at 375×812 (mobile-layout)
-    elderly: bool = True  # the elderly-mode page, when the home page links one (elderly-mode)
-    check_links: bool = True  # every link, image and attachment over HTTP (link-health)
-    decode_qr: bool = True  # QR codes on every page (qr-image)
+    # Gatherers turned off (their keys in ``auditor.gather.SKIPPABLE``): the checks reading what
+    # they fill then say not_applicable.
+    skip: frozenset[str] = frozenset()
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
     retry_pause_s: float = 1.0  # before the second load of a failed page (doubles after)
     site_timeout_s: float = 0.0  # 0 = 120 s + 90 s per page: a site past it is 无法完成
     stuck_pages: int = 2  # pages whose scripts overran before a site is finished as 无法完成
+
+    def __post_init__(self) -> None:
+        self.skip = frozenset(self.skip)
+        unknown = unknown_skip_keys(self.skip)
+        if unknown:
+            raise ValueError(
+                f"不认识要跳过的检查项：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）"
+            )
+        # axe-core runs inside the page render, so the render is told directly.
+        if "a11y" in self.skip and self.settings.axe:
+            self.settings = dataclasses.replace(self.settings, axe=False)
 
     @property
     def site_budget_s(self) -> float:

@@ -241,9 +241,15 @@ def _badge_variant(src: str) -> str:
 
 
 def sitemap_link(art: Artifacts) -> Link | None:
-    """The 网站地图/站点地图 link (footer first, then anywhere on the page)."""
-    candidates = [lk for lk in art.links if re.search(r"网站地图|站点地图", lk.text + lk.title)]
-    candidates.sort(key=lambda lk: (lk.region != "footer", not lk.visible))
+    """The visible 网站地图/站点地图 link (footer first, then anywhere on the page).
+
+    A link the page's own CSS hides at the audited width (a mobile-only footer) is not offered
+    to a visitor, so it does not count.
+    """
+    candidates = [
+        lk for lk in art.links if lk.visible and re.search(r"网站地图|站点地图", lk.text + lk.title)
+    ]
+    candidates.sort(key=lambda lk: lk.region != "footer")
     return candidates[0] if candidates else None
 
 

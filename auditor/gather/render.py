@@ -13,8 +13,6 @@ import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,75 +20,15 @@ from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.artifacts import Artifacts
-from auditor.bounded import StepTimeout, TabWatch
+from auditor.browser.bounded import StepTimeout, TabWatch
+from auditor.browser.netguard import NetworkGuard, context_options
 from auditor.errors import first_line, human_load_error
-from auditor.netguard import NetworkGuard, context_options
+from auditor.js import script
 
-# Installed before any page script: remembers when the DOM last changed and counts pending work that
-# is about to change it (short timers, XHR, fetch), so settling stops as soon as the page is quiet
-# instead of always waiting for network idle. Vendor footers arrive by all three routes.
-_SETTLE_PROBE = """
-(() => {
-  const w = window;
-  if (w.__auditorSetTimeout) return;
-  w.__auditorLastMutation = performance.now();
-  w.__auditorPending = 0;
-  // Pop-ups the page tries to open (the browser blocks those not opened by a click).
-  w.__auditorOpened = 0;
-  const wopen = w.open;
-  w.open = function (...a) { w.__auditorOpened++; return wopen.apply(this, a); };
-  const st = w.setTimeout, ct = w.clearTimeout;
-  w.__auditorSetTimeout = st.bind(w);
-  const open = new Map();
-  const settle = (id) => { if (open.delete(id)) w.__auditorPending--; };
-  // Watched from DOMContentLoaded on: mutations while the parser builds a huge page (100 000
-  // links) cost seconds and say nothing about JS-written footers, which come later.
-  const watch = () => {
-    w.__auditorLastMutation = performance.now();
-    new MutationObserver(() => { w.__auditorLastMutation = performance.now(); })
-      .observe(document, {subtree: true, childList: true, characterData: true});
-  };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch, {once: true});
-  else watch();
-  w.setTimeout = function (fn, ms, ...rest) {
-    if ((Number(ms) || 0) > 1000) return st.call(w, fn, ms, ...rest);
-    const run = typeof fn === "function" ? fn : () => (0, eval)(String(fn));
-    let id;
-    id = st.call(w, function () { settle(id); return run.apply(this, rest); }, ms);
-    open.set(id, true);
-    w.__auditorPending++;
-    return id;
-  };
-  w.clearTimeout = function (id) { settle(id); return ct.call(w, id); };
-  if (w.fetch) {
-    const f = w.fetch;
-    w.fetch = function (...a) {
-      w.__auditorPending++;
-      return f.apply(this, a).finally(() => { w.__auditorPending--; });
-    };
-  }
-  const send = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.send = function (...a) {
-    w.__auditorPending++;
-    this.addEventListener("loadend", () => { w.__auditorPending--; }, {once: true});
-    return send.apply(this, a);
-  };
-})();
-"""
-
-_SETTLE = """
-([quietMs, maxMs]) => new Promise((resolve) => {
-  const start = performance.now();
-  const later = window.__auditorSetTimeout || setTimeout;
-  const tick = () => {
-    const now = performance.now();
-    const quiet = now - (window.__auditorLastMutation || 0) >= quietMs;
-    if ((quiet && !(window.__auditorPending > 0)) || now - start >= maxMs) resolve(now - start);
-    else later(tick, Math.min(50, quietMs));
-  };
-  tick();
-})
-"""
+# The settle probe (installed before any page script: when the DOM last changed, pending timers,
+# XHR and fetch) and the wait that reads it, so settling stops as soon as the page is quiet.
+_SETTLE_PROBE = script("settle_probe")
+_SETTLE = script("settle")
 
 
 @dataclass(frozen=True)
@@ -104,11 +42,6 @@ class RenderSettings:
     axe_time_limit_s: float = 20.0  # axe can take minutes on huge DOMs: bounded, then an error
     gather_limit_s: float = 15.0  # the in-page gatherer on a huge or busy page: bounded too
     max_hops: int = 3  # a page that navigates itself away more often than this never settles
-
-
-@cache
-def _gather_script() -> str:
-    return resources.files("auditor").joinpath("gather.js").read_text(encoding="utf-8")
 
 
 async def new_context(
@@ -161,6 +94,7 @@ async def render(
     art.browser_version = browser.version if browser else ""
     console: list[str] = []
     since = time.monotonic()
+    cpu = time.process_time()
 
     def on_console(m: Any) -> None:
         if m.type == "error":
@@ -177,6 +111,8 @@ async def render(
             return art
         if not art.load_error:
             await _settle_and_gather(tab, art, settings)
+            if not page.is_closed():
+                await _font_size(tab, art)
             if (
                 settings.axe
                 and not page.is_closed()
@@ -192,6 +128,10 @@ async def render(
         await tab.close()
         return art
     finally:
+        art.timings["render"] = {
+            "wall_ms": round((time.monotonic() - since) * 1000, 1),
+            "cpu_ms": round((time.process_time() - cpu) * 1000, 1),
+        }
         art.console_errors = console[:100]
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_error)
@@ -202,21 +142,30 @@ async def render(
 
 async def _accessibility(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> bool:
     """axe-core before the screenshot, so its rects match the picture; False if the tab hung."""
-    from auditor.a11y import page_font_px, run_axe  # a11y builds on this module
+    from auditor.gather.axe import run_axe
 
+    start = time.monotonic()
     art.axe = await run_axe(tab.page, time_limit_s=settings.axe_time_limit_s, watch=tab)
+    art.timings["a11y"] = {"wall_ms": round((time.monotonic() - start) * 1000, 1)}
     if "error" in art.axe:
         art.errors["axe"] = art.axe["error"]
         if art.axe.get("timed_out"):
             _timed_out(art, StepTimeout("axe", settings.axe_time_limit_s, False))
         return art.axe.get("page_usable") is not False
+    return True
+
+
+async def _font_size(tab: TabWatch, art: Artifacts) -> None:
+    """The main text's size, which the elderly-mode page is compared with."""
+    from auditor.gather.elderly import page_font_px
+
     try:
         art.main_font_px = await tab.run("字号测量", page_font_px(tab.page), 5.0)
     except StepTimeout as exc:
         _timed_out(art, exc)
-        art.main_font_px = 0.0
-        return exc.usable
-    return True
+        art.errors["main_font_px"] = f"字号测量超时：{exc}"
+        if not exc.usable:
+            raise
 
 
 async def _navigate(page: Page, url: str, art: Artifacts, settings: RenderSettings) -> None:
@@ -294,7 +243,12 @@ class _Navigated(Exception):  # noqa: N818
     """The document was replaced while it was being read."""
 
 
-_GATHERED = ("meta", "header", "footer", "links", "images", "forms", "scripts")
+# What gather.js fills: a failed or cut-off read marks each of these, so the checks reading them
+# say error (never pass).
+_GATHERED = (
+    "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",
+    "links", "images", "forms", "scripts", "document_size", "list_items", "truncated",
+)  # fmt: skip
 
 
 async def _wait_for_new_document(page: Page, settings: RenderSettings) -> None:
@@ -326,7 +280,7 @@ def _timed_out(art: Artifacts, exc: StepTimeout) -> None:
 async def _gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> None:
     page = tab.page
     try:
-        data = await tab.evaluate("页面数据采集", _gather_script(), None, settings.gather_limit_s)
+        data = await tab.evaluate("页面数据采集", script("gather"), None, settings.gather_limit_s)
     except StepTimeout as exc:
         _timed_out(art, exc)
         for name in _GATHERED:
@@ -347,10 +301,7 @@ async def _gather(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> No
         await _merge_frame(tab, frame, data)
     art.popups = int(data.get("opened") or 0)
     parsed = Artifacts.from_dict({**data, "url": art.url})
-    for name in (
-        "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",
-        "links", "images", "forms", "scripts", "document_size", "list_items", "truncated",
-    ):  # fmt: skip
+    for name in _GATHERED:
         setattr(art, name, getattr(parsed, name))
 
 
@@ -371,7 +322,7 @@ async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> Non
         box = await element.bounding_box()
         if not box or box["width"] < 2 or box["height"] < 2:
             return {}, [0, 0], None
-        sub = await frame.evaluate(_gather_script())
+        sub = await frame.evaluate(script("gather"))
         scroll = await frame.page.evaluate("[window.scrollX, window.scrollY]")
         return sub, scroll, {"x": box["x"], "y": box["y"]}
 

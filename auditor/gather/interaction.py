@@ -22,9 +22,11 @@ from playwright.async_api import Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.artifacts import Artifacts
-from auditor.entries import annual_report_links, channels, search_query
+from auditor.browser.netguard import NetworkGuard
 from auditor.errors import describe, first_line, human_load_error
-from auditor.netguard import NetworkGuard
+from auditor.extract.entries import annual_report_links, channels, search_query
+from auditor.gather import GatherContext
+from auditor.js import script
 
 VALIDATION_WORDS = re.compile(r"请填写|请输入|不能为空|必填|不得为空|请选择|格式不正确")
 CONFIRM_WORDS = re.compile(r"成功|已提交|感谢|收到|受理|已收到")
@@ -91,29 +93,7 @@ class _Probe:
 
 # -- 互动交流 form ---------------------------------------------------------------------------------
 
-_FORM_FACTS = """
-() => {
-  const forms = Array.from(document.forms).filter((f) =>
-    f.querySelector("textarea") || f.querySelectorAll("input:not([type=hidden])").length >= 2);
-  const f = forms.find((x) => x.querySelector("textarea")) || forms[0];
-  const rows = Array.from(document.querySelectorAll("tr, li")).map((r) => r.innerText.replace(/\\s+/g, " ").trim())
-    .filter((t) => t.length <= 300 && /\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}/.test(t)).slice(0, 200);
-  if (!f) return {found: false, rows};
-  const fields = Array.from(f.elements).filter((e) => e.type !== "hidden" && e.type !== "submit" && e.tagName !== "BUTTON")
-    .map((e) => ({name: e.name || e.id || "", type: (e.type || e.tagName).toLowerCase(), required: !!e.required}));
-  const submit = f.querySelector("button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]");
-  const imgs = Array.from(f.querySelectorAll("img"));
-  const captcha = imgs.find((i) => /captcha|验证码|yzm|verify|checkcode|validatecode|randcode/i.test(i.src + " " + i.alt + " " + i.id + " " + i.className));
-  const r = f.getBoundingClientRect();
-  f.setAttribute("data-auditor-form", "1");
-  return {
-    found: true, action: f.action || location.href, method: (f.getAttribute("method") || "get").toLowerCase(),
-    fields, has_submit: !!submit, valid_when_empty: f.checkValidity(),
-    captcha: captcha ? {present: true, loaded: captcha.complete && captcha.naturalWidth > 0, src: captcha.src} : {present: false},
-    rect: {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}, rows,
-  };
-}
-"""
+_FORM_FACTS = script("interaction_form")  # finds, describes and marks the form
 
 
 async def _probe_form(
@@ -133,6 +113,7 @@ async def _probe_form(
     out["loaded"] = True
     facts = await probe.evaluate(_FORM_FACTS)
     out["message_rows"] = facts.pop("rows", [])
+    out["truncated"] = facts.pop("truncated", {})  # list -> how many there were
     out["form"] = facts
     if not facts.get("found"):
         return out
@@ -208,20 +189,7 @@ async def _empty_submit(probe: _Probe) -> dict[str, Any]:
     }
 
 
-_FILL = """
-(message) => {
-  const f = document.querySelector("form[data-auditor-form]");
-  for (const e of Array.from(f.elements)) {
-    const t = (e.type || "").toLowerCase();
-    if (e.tagName === "TEXTAREA") e.value = message;
-    else if (t === "tel" || /phone|tel|mobile|手机|电话/i.test(e.name + e.id)) e.value = "13800000000";
-    else if (t === "email" || /mail/i.test(e.name + e.id)) e.value = "test@example.com";
-    else if (t === "text" || t === "") e.value = e.value || "自动化检查测试";
-    else if (t === "checkbox" && e.required) e.checked = true;
-    else if (e.tagName === "SELECT" && e.options.length > 1) e.selectedIndex = 1;
-  }
-}
-"""
+_FILL = script("interaction_fill")  # fills the marked form with the test message
 
 
 async def _submit_test_message(probe: _Probe, form_url: str) -> dict[str, Any]:
@@ -326,3 +294,23 @@ async def _probe_search(probe: _Probe, home: Artifacts) -> dict[str, Any]:
     )
     out["hits"] = hits
     return out
+
+
+async def gather(ctx: GatherContext) -> None:
+    """The home page's probes, in one of the site's tabs, bounded as ten page loads."""
+    renderer = ctx.renderer
+    options = renderer.options
+    ctx.art.interaction = await asyncio.wait_for(
+        ctx.session.with_tab(
+            ctx.url,
+            lambda tab: probe_site(
+                tab,
+                ctx.art,
+                fetch_status=renderer.fetch_status,
+                submit=options.submit_forms,
+                timeout_ms=options.settings.timeout_ms,
+                guard=ctx.session.guard,
+            ),
+        ),
+        options.settings.timeout_ms / 1000 * 10 + 30,
+    )

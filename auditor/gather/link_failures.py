@@ -14,7 +14,7 @@ from typing import Final
 
 import httpx
 
-from auditor.links.classify import DNS, ERROR, REDIRECT_LOOP, TIMEOUT, TLS
+from auditor.checks.link_rules import DNS, ERROR, REDIRECT_LOOP, TIMEOUT, TLS
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,17 @@ from typing import Any
 from playwright.async_api import Browser, BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
 
-from auditor.a11y.phone import JS_HELPERS, navigation_error, page_text_stats
-from auditor.entries import ELDERLY_TEXT, FONT_GAIN_PX, TOOLBAR_SCRIPT, find_elderly_entry
+from auditor.browser.netguard import NetworkGuard
 from auditor.errors import first_line
-from auditor.gather import _SETTLE, RenderSettings, new_context  # the desktop render's settling
-from auditor.netguard import NetworkGuard
+from auditor.extract.entries import ELDERLY_TEXT, FONT_GAIN_PX, TOOLBAR_SCRIPT, find_elderly_entry
+from auditor.gather import GatherContext
+from auditor.gather.phone import navigation_error, page_text_stats
+from auditor.gather.render import (  # the desktop render's settling
+    _SETTLE,
+    RenderSettings,
+    new_context,
+)
+from auditor.js import script
 
 __all__ = [
     "AD_HOSTS",
@@ -70,131 +76,11 @@ AD_HOSTS = (
 
 # Installed before any page script: records window.open calls and which elements were added or
 # shown after the load event, so pop-ups that appear later can be told from the page's own layout.
-_WATCH = r"""
-(() => {
-  if (window.__elderlyWatch) return;
-  const w = window.__elderlyWatch = { opened: [], late: new WeakSet(), loaded: false };
-  const open = window.open;
-  window.open = function (url, ...rest) {
-    w.opened.push(String(url || "").slice(0, 300));
-    return open.call(this, url, ...rest);
-  };
-  addEventListener("load", () => { w.loaded = true; });
-  new MutationObserver((records) => {
-    if (!w.loaded) return;
-    for (const r of records) {
-      if (r.type === "childList") r.addedNodes.forEach((n) => { if (n.nodeType === 1) w.late.add(n); });
-      else if (r.target.nodeType === 1) w.late.add(r.target);  // style/class change: shown later
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["style", "class", "hidden"] });
-})();
-"""
-
+_WATCH = script("elderly_watch")
 # Positioned boxes now: remembered so a second look can tell which ones move by themselves.
-_POSITIONED = (
-    "() => {"
-    + JS_HELPERS
-    + r"""
-  const boxes = [];
-  for (const el of Array.from(body.querySelectorAll("*")).slice(0, 30000)) {
-    const st = getComputedStyle(el);
-    if (st.position !== "fixed" && st.position !== "absolute") continue;
-    if (!visible(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width < 60 || r.height < 40) continue;
-    el.__elderlyPos = [r.left + sx, r.top + sy];
-    boxes.push(el);
-  }
-  window.__elderlyBoxes = boxes;
-  return boxes.length;
-}"""
-)
-
-_INSPECT = (
-    "([adHosts]) => {"
-    + JS_HELPERS
-    + r"""
-  const w = window.__elderlyWatch || { opened: [], late: new WeakSet() };
-  const vw = de.clientWidth, vh = de.clientHeight;
-  const AD_NAME = /(^|[\s_-])(ad|ads|advert|adverts|advertisement|guanggao|piaofu)([\s_-]|$)/i;
-  const hostOf = (src) => { try { return new URL(src, location.href).hostname; } catch (e) { return ""; } };
-  const isAdHost = (src) => { const h = hostOf(src); return !!h && adHosts.some((a) => h === a || h.endsWith("." + a) || h.includes(a)); };
-  const nameOf = (el) => (el.id || "") + " " + (typeof el.className === "string" ? el.className : "") + " " + (el.getAttribute("name") || "");
-  const under = (el, test) => { for (let e = el; e && e !== body; e = e.parentElement) if (test(e)) return e; return null; };
-  const item = (el, extra) => Object.assign({ selector: selectorOf(el), rect: rectOf(el),
-    snippet: (el.outerHTML || "").slice(0, 200) }, extra);
-
-  // X2: ad iframes and ad-network images.
-  const ads = [];
-  for (const el of Array.from(document.querySelectorAll("iframe, frame, img, embed, object"))) {
-    const src = el.getAttribute("src") || el.getAttribute("data") || "";
-    const byHost = src && isAdHost(src);
-    const byName = el.tagName !== "IMG" && under(el, (e) => AD_NAME.test(nameOf(e)));
-    if (!byHost && !byName) continue;
-    if (el.tagName === "IMG" && !visible(el)) continue;
-    ads.push(item(el, { tag: el.tagName.toLowerCase(), src: src.slice(0, 300),
-      reason: byHost ? "广告网络域名 " + hostOf(src) : "广告容器（id/class 含 ad）" }));
-  }
-
-  // X2: pop-ups — window.open calls, boxes that move by themselves (漂浮广告), overlays that
-  // appeared after load, and large fixed overlays (not full-width bars).
-  const popups = w.opened.map((u) => ({ kind: "window.open", url: u, selector: "", rect: null }));
-  const seen = new Set();
-  for (const el of window.__elderlyBoxes || []) {
-    if (!el.isConnected || !visible(el) || !el.__elderlyPos) continue;
-    const r = el.getBoundingClientRect();
-    const dx = Math.abs(r.left + sx - el.__elderlyPos[0]), dy = Math.abs(r.top + sy - el.__elderlyPos[1]);
-    if (dx + dy >= 20) { seen.add(el); popups.push(item(el, { kind: "floating", text: clean(el.innerText, 60), moved_px: Math.round(dx + dy) })); }
-  }
-  for (const el of Array.from(body.querySelectorAll("*")).slice(0, 30000)) {
-    if (seen.has(el)) continue;
-    const st = getComputedStyle(el);
-    if (st.position !== "fixed" && st.position !== "absolute") continue;
-    if (!visible(el)) continue;
-    const r = el.getBoundingClientRect();
-    const area = r.width * r.height;
-    const bar = r.width >= vw * 0.9 && r.height <= 140;  // sticky header/toolbar, not a pop-up
-    if (bar || r.width < 120 || r.height < 80) continue;
-    const late = w.late.has(el) || !!under(el.parentElement, (e) => w.late.has(e) && getComputedStyle(e).position !== "static");
-    const overlay = st.position === "fixed" && area >= vw * vh * 0.15;
-    if (!late && !overlay) continue;
-    if (under(el.parentElement, (e) => seen.has(e))) continue;
-    seen.add(el);
-    popups.push(item(el, { kind: late ? "late-overlay" : "overlay", text: clean(el.innerText, 60) }));
-  }
-
-  // X4: CAPTCHA and a non-visual alternative.
-  const CAPTCHA = /captcha|verifycode|verify_code|validatecode|validcode|checkcode|yzm|kaptcha|authcode|vcode|验证码/i;
-  const SLIDER = /geetest|tcaptcha|nc_wrapper|nc-container|slide-?verify|slider-?captcha|滑块/i;
-  const ALT = /语音验证|语音播放|播放验证码|听验证码|语音|audio/i;
-  let captcha = null;
-  for (const el of Array.from(document.querySelectorAll("img, canvas"))) {
-    const hay = [el.getAttribute("src"), el.id, typeof el.className === "string" ? el.className : "", el.getAttribute("alt"), el.getAttribute("title")].join(" ");
-    if (CAPTCHA.test(hay) && visible(el)) { captcha = item(el, { kind: "image" }); break; }
-  }
-  if (!captcha) {
-    for (const el of Array.from(body.querySelectorAll("div, span, iframe")).slice(0, 30000)) {
-      if (SLIDER.test(nameOf(el) + " " + (el.getAttribute("src") || "")) && visible(el)) { captcha = item(el, { kind: "slider" }); break; }
-    }
-  }
-  let alternative = false;
-  if (captcha) {
-    const scope = document.querySelector(captcha.selector);
-    const form = (scope && (scope.closest("form") || scope.parentElement && scope.parentElement.parentElement)) || body;
-    alternative = !!form.querySelector("audio") ||
-      Array.from(form.querySelectorAll("a, button, input[type=button], span, img")).some((el) =>
-        ALT.test([el.innerText, el.getAttribute("title"), el.getAttribute("alt"), el.getAttribute("aria-label"), el.getAttribute("value")].join(" ")));
-  }
-  return {
-    ad_iframes: ads.slice(0, 20),
-    popups: popups.slice(0, 20),
-    captcha: { present: !!captcha, has_alternative: alternative, kind: captcha ? captcha.kind : "",
-               selector: captcha ? captcha.selector : "", rect: captcha ? captcha.rect : null },
-    document_width: Math.max(de.scrollWidth, body.scrollWidth),
-    document_height: Math.max(de.scrollHeight, body.scrollHeight),
-  };
-}"""
-)
+_POSITIONED = script("elderly_positioned")
+# The second look: ads, pop-ups and CAPTCHA (X2, X4).
+_INSPECT = script("elderly_inspect")
 
 
 async def page_font_px(page: Page) -> float:
@@ -235,6 +121,7 @@ async def probe_elderly(
         "popups": [],
         "captcha": {"present": False, "has_alternative": False},
         "dialogs": [],
+        "truncated": {},  # list -> how many there were, for lists the page script cut
         "watch_ms": watch_ms,
         "screenshot": "",
         "error": "",  # why the probe failed; with load_failed the page itself did not open
@@ -306,3 +193,12 @@ async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
         result["screenshot"] = path.name
     except PlaywrightError as exc:
         result.update(error="长者版页面截图失败", detail=first_line(exc) or type(exc).__name__)
+
+
+async def gather(ctx: GatherContext) -> None:
+    """The elderly-mode page the home page links to, if it links one (a toolbar has no page)."""
+    entry = find_elderly_entry(ctx.art)
+    if entry and entry["kind"] == "link" and ctx.renderer.may_fetch(entry["href"]):
+        ctx.art.elderly = await ctx.renderer.elderly(
+            ctx.session, entry["href"], ctx.art.main_font_px, ctx.file("-elderly.png")
+        )

@@ -12,8 +12,8 @@ import dataclasses
 import re
 from typing import Any
 
-from auditor import freshness
 from auditor.artifacts import Artifacts, Link
+from auditor.extract import freshness
 from auditor.model import Rect
 
 __all__ = [

@@ -35,8 +35,7 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from auditor.artifacts import Artifacts
-from auditor.model import Rect
-from auditor.qr.classify import (
+from auditor.checks.qr_rules import (
     MIN_SIDE,
     Candidate,
     Platforms,
@@ -47,7 +46,9 @@ from auditor.qr.classify import (
     judge_target_status,
     load_platforms,
 )
-from auditor.qr.decode import QR_FORMATS, DecodeResult, decode, qr_regions
+from auditor.gather import GatherContext
+from auditor.gather.qr_decode import QR_FORMATS, DecodeResult, decode, qr_regions
+from auditor.model import Rect
 
 __all__ = ["FetchImage", "FetchStatus", "ScanHit", "gather_qr", "scan_screenshot"]
 
@@ -414,3 +415,8 @@ def _as_dict(c: Candidate, result: DecodeResult | None) -> dict[str, Any]:
 def _with(out: dict[str, Any], v: Verdict) -> dict[str, Any]:
     out.update(kind=v.kind, reason=v.reason, review=v.review, expected=v.expected, found=v.found)
     return out
+
+
+async def gather(ctx: GatherContext) -> None:
+    if ctx.art.screenshot:
+        ctx.art.qr = await gather_qr(ctx.art, ctx.shot, fetch_status=ctx.renderer.fetch_status)

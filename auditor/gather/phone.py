@@ -1,0 +1,183 @@
+"""Render a page at a phone viewport and measure what a phone visitor meets.
+
+Why a second render: a desktop render cannot show whether a page fits a phone. 47号 asks for a
+mobile-usable site [M], and the MIIT elderly-friendly rules read on phones (standards.md §5, §7.5
+X9). Every audited page is opened once more in a fresh context that emulates a phone (375×812 CSS
+px, device scale 2, touch, mobile user agent, zh-CN, Asia/Shanghai), and we record:
+
+- the ``viewport`` meta (without it a phone lays the page out 980 px wide and shrinks it);
+- horizontal overflow: the outermost elements that stick out past the layout viewport, widest
+  first — only when the document really scrolls sideways;
+- text size: the median font size of the main text (weighted by characters; header, footer and
+  navigation left out) and the main-text elements under 12 px;
+- a full-page phone screenshot, capped at 8 000 CSS px (16 000 image px).
+
+Rects are CSS px of the phone page, in document coordinates. The screenshot is at device scale 2,
+so evidence must scale rects by ``device_scale_factor`` before cropping (:func:`screenshot_rect`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Error as PlaywrightError
+
+from auditor.browser.netguard import NetworkGuard
+from auditor.errors import first_line, human_load_error
+from auditor.gather import GatherContext
+from auditor.gather.render import (  # the desktop render's settling
+    _SETTLE,
+    RenderSettings,
+    new_context,
+)
+from auditor.js import script
+from auditor.model import Rect
+
+__all__ = [
+    "DEVICE_SCALE",
+    "MIN_FONT_PX",
+    "PHONE_VIEWPORT",
+    "SCREENSHOT_MAX_CSS_HEIGHT",
+    "navigation_error",
+    "page_text_stats",
+    "render_phone",
+    "screenshot_rect",
+]
+
+PHONE_VIEWPORT = (375, 812)  # iPhone X/11 Pro class: the narrowest phone still common
+DEVICE_SCALE = 2
+MIN_FONT_PX = 12.0  # 12 px: the smallest text the mobile check accepts in the main content
+SCREENSHOT_MAX_CSS_HEIGHT = 8_000
+MAX_OVERFLOW = 10
+MAX_SMALL_TEXT = 20
+
+# Main text: every visible text node outside header/footer/navigation, grouped by its element.
+_TEXT_STATS = script("phone_stats")
+# Layout: viewport meta, widths, and the outermost elements that stick out to the right.
+_LAYOUT = script("phone_layout")
+
+
+def _user_agent(browser: Browser) -> str:
+    """An Android Chrome UA of the running browser's version: sites pick mobile pages by UA."""
+    major = (browser.version or "120").split(".")[0]
+    return (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{major}.0.0.0 Mobile Safari/537.36"
+    )
+
+
+def screenshot_rect(rect: Rect, mobile: dict[str, Any]) -> Rect:
+    """A phone-page rect (CSS px) in the phone screenshot's pixels, for cropping evidence."""
+    k = float(mobile.get("device_scale_factor") or DEVICE_SCALE)
+    return Rect(rect.x * k, rect.y * k, rect.width * k, rect.height * k)
+
+
+async def page_text_stats(page: Page, *, cap: int = MAX_SMALL_TEXT) -> dict[str, Any]:
+    """Main-text font statistics of a rendered page (also used for the elderly-mode comparison)."""
+    stats: dict[str, Any] = await page.evaluate(_TEXT_STATS, [MIN_FONT_PX, cap])
+    return stats
+
+
+async def render_phone(
+    browser: Browser,
+    url: str,
+    screenshot: Path,
+    *,
+    timeout_ms: int = 15000,
+    guard: NetworkGuard | None = None,
+) -> dict[str, Any]:
+    """Open ``url`` as a phone would; plain JSON for ``Artifacts.mobile``. Never raises."""
+    w, h = PHONE_VIEWPORT
+    result: dict[str, Any] = {
+        "url": url,
+        "final_url": "",
+        "status": None,
+        "viewport_meta": None,
+        "viewport_width": w,
+        "viewport_height": h,
+        "device_scale_factor": DEVICE_SCALE,
+        "layout_width": 0,
+        "document_width": 0,
+        "document_height": 0,
+        "overflow": [],
+        "overflow_total": 0,
+        "small_text": [],
+        "small_text_total": 0,
+        "main_font_px": 0.0,
+        "main_text_chars": 0,
+        "truncated": {},  # list -> how many there were, for lists the page scripts cut
+        "screenshot": "",
+        "user_agent": _user_agent(browser),
+        "error": "",
+    }
+    ctx: BrowserContext | None = None
+    try:
+        ctx = await new_context(
+            browser,
+            RenderSettings(),
+            guard or NetworkGuard(),
+            viewport={"width": w, "height": h},
+            screen={"width": w, "height": h},
+            device_scale_factor=DEVICE_SCALE,
+            is_mobile=True,
+            has_touch=True,
+            user_agent=result["user_agent"],
+        )
+        page = await ctx.new_page()
+        if guard is not None:
+            guard.watch(page)
+        try:
+            response = await page.goto(url, wait_until="load", timeout=timeout_ms)
+        except PlaywrightError as exc:
+            result["error"] = navigation_error(exc, timeout_ms)
+            return result
+        result["final_url"] = page.url
+        result["status"] = response.status if response else None
+        with contextlib.suppress(PlaywrightError):
+            await page.evaluate(_SETTLE, [100, 3000])
+        layout: dict[str, Any] = await page.evaluate(_LAYOUT, [MAX_OVERFLOW])
+        stats = await page_text_stats(page)
+        result.update(layout)
+        result.update(stats)
+        result["truncated"] = {**layout.get("truncated", {}), **stats.get("truncated", {})}
+        await _screenshot(page, result, screenshot)
+    except PlaywrightError as exc:
+        result.update(error="手机视口渲染失败", detail=_first_line(exc))
+    finally:
+        if ctx is not None:
+            with contextlib.suppress(PlaywrightError):
+                await ctx.close()
+    return result
+
+
+async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
+    """Full page, last, capped in height like the desktop screenshot."""
+    width = max(1, int(result["document_width"] or PHONE_VIEWPORT[0]))
+    height = max(1, min(int(result["document_height"] or 1), SCREENSHOT_MAX_CSS_HEIGHT))
+    try:
+        await page.screenshot(
+            path=str(path),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height},
+            timeout=10_000,
+        )
+        result["screenshot"] = path.name
+        result["screenshot_css_height"] = height
+    except PlaywrightError as exc:
+        result.update(error="手机截图失败", detail=_first_line(exc))
+
+
+def navigation_error(exc: Exception, timeout_ms: int) -> str:
+    """Short Chinese reason for a failed ``goto`` (timeout vs network error)."""
+    return human_load_error(exc, timeout_ms).message
+
+
+def _first_line(exc: Exception) -> str:
+    return first_line(exc) or type(exc).__name__
+
+
+async def gather(ctx: GatherContext) -> None:
+    ctx.art.mobile = await ctx.renderer.phone(ctx.session, ctx.url, ctx.file("-mobile.png"))
