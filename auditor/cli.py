@@ -481,11 +481,11 @@ def _gather(args: argparse.Namespace, console: Console) -> int:
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    from auditor.engine import recheck_dir
+    from auditor.run.check_from import check_saved
 
     if not args.source.is_dir():
         raise UsageError(f"目录不存在：{args.source}")
-    run = recheck_dir(args.source)
+    run = check_saved(args.source)
     if not run.sites or not any(s.pages for s in run.sites):
         raise UsageError(f"{args.source} 中没有找到已保存的页面数据（*.artifacts.json）")
     return _finish(run, args.source, args.fail_on, console)

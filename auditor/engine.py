@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -19,16 +21,12 @@ from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, failure_inside
 from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
-from auditor.checks import run_all, run_site
+from auditor.checking import check_page, check_site
 from auditor.crawl import normalize, plan
 from auditor.errors import describe
-from auditor.evidence import evidence_filename, render_evidence
 from auditor.extract.page_type import TypeRules, classify
 from auditor.gather import GATHERERS, GatherContext, Gatherer
-from auditor.gather.phone import screenshot_rect
 from auditor.model import (
-    Finding,
-    Outcome,
     PageResult,
     PageType,
     RunResult,
@@ -40,15 +38,16 @@ from auditor.version import __version__
 __all__ = [
     "AuditOptions",
     "NoProgress",
+    "PageJob",
     "ProgressSink",
     "Renderer",
+    "SiteJob",
     "audit",
     "audit_page",
     "audit_site",
-    "check_page",
+    "audit_sites",
     "default_concurrency",
     "gather_only",
-    "recheck_dir",
     "site_dir_name",
 ]
 
@@ -73,6 +72,74 @@ def site_dir_name(index: int, site: SiteSpec) -> str:
     return f"{index:03d}-{slug}"
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to audit again as it is (复核): its URL, its number in the site, home or not."""
+
+    url: str
+    index: int
+    is_home: bool
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """One site to audit: its folder number and either a crawl from home or listed pages."""
+
+    index: int
+    site: SiteSpec
+    pages: tuple[PageJob, ...] | None = None  # None: crawl from the home page
+
+
+SiteHook = Callable[[SiteJob, SiteResult], None]
+PageHook = Callable[[SiteJob, PageResult], None]
+
+
+async def audit_sites(
+    jobs: Sequence[SiteJob],
+    options: AuditOptions,
+    progress: ProgressSink | None = None,
+    *,
+    on_start: Callable[[SiteJob], object] | None = None,
+    on_page: PageHook | None = None,
+    on_site: SiteHook | None = None,
+) -> tuple[list[SiteResult], str]:
+    """The one orchestrator: every job in one browser, bounded by the renderer's pool.
+
+    ``audit`` (CLI, pytest plugin), ``--resume`` and 复核 all come through here; the hooks let
+    them store pages and sites as they finish. A fault of ours in one site finishes that site as
+    无法完成 and never stops the others; a failing output (disk, database) stops the run.
+    Returns the results in job order and the browser's version.
+    """
+    sink = progress or NoProgress()
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[int, SiteResult] = {}
+    renderer = Renderer(options)
+    async with renderer.running():
+        sink.add_total(sum(1 if job.pages is None else len(job.pages) for job in jobs))
+
+        async def one(job: SiteJob) -> None:
+            if on_start:
+                on_start(job)
+            site_dir = options.out_dir / site_dir_name(job.index, job.site)
+            page_hook = (lambda page: on_page(job, page)) if on_page else None
+            try:
+                if job.pages is None:
+                    result = await audit_site(renderer, job.site, site_dir, sink, page_hook)
+                else:
+                    result = await _audit_listed(renderer, job, site_dir, sink, page_hook)
+            except (OSError, sqlite3.Error):
+                raise  # the output itself is failing: stop the run (exit 2, resumable)
+            except Exception as exc:  # a fault of ours must not stop the other sites
+                why = f"检查程序出错，该网站未能完成（{describe(exc)}）"
+                result = SiteResult(site=job.site, unfinished=why)
+            results[job.index] = result
+            if on_site:
+                on_site(job, result)
+
+        await asyncio.gather(*(one(job) for job in jobs))
+    return [results[job.index] for job in jobs], renderer.browser_version
+
+
 async def audit(
     sites: list[SiteSpec],
     options: AuditOptions,
@@ -80,13 +147,11 @@ async def audit(
     on_site: Callable[[RunResult], None] | None = None,
     on_page: Callable[[SiteSpec, PageResult], None] | None = None,
 ) -> RunResult:
-    """Audit every site (concurrently, bounded by the renderer's pool) and return the run.
+    """Audit every site, crawling each from its home page, and return the run.
 
     ``on_site`` sees the run after each finished site and ``on_page`` each finished page, so
     callers can store results as they are produced.
     """
-    sink = progress or NoProgress()
-    options.out_dir.mkdir(parents=True, exist_ok=True)
     run = RunResult(
         started=_now(),
         as_of=(options.as_of or date.today()).isoformat(),
@@ -99,22 +164,20 @@ async def audit(
             "viewport": list(options.settings.viewport),
         },
     )
-    renderer = Renderer(options)
-    async with renderer.running():
-        run.browser_version = renderer.browser_version
-        sink.add_total(len(sites))
 
-        async def one(i: int, site: SiteSpec) -> None:
-            result = await audit_site(
-                renderer, site, options.out_dir / site_dir_name(i, site), sink, on_page
-            )
-            run.sites.append(result)
-            if on_site:
-                on_site(run)
+    def site_done(_job: SiteJob, result: SiteResult) -> None:
+        run.sites.append(result)
+        if on_site:
+            on_site(run)
 
-        await asyncio.gather(*(one(i, site) for i, site in enumerate(sites, 1)))
-    order = {id(site): i for i, site in enumerate(sites)}
-    run.sites.sort(key=lambda r: order[id(r.site)])
+    jobs = [SiteJob(i, site) for i, site in enumerate(sites, 1)]
+    run.sites, run.browser_version = await audit_sites(
+        jobs,
+        options,
+        progress,
+        on_page=(lambda job, page: on_page(job.site, page)) if on_page else None,
+        on_site=site_done,
+    )
     run.finished = _now()
     return run
 
@@ -135,7 +198,7 @@ async def audit_site(
     site: SiteSpec,
     site_dir: Path,
     sink: ProgressSink,
-    on_page: Callable[[SiteSpec, PageResult], None] | None = None,
+    on_page: Callable[[PageResult], None] | None = None,
 ) -> SiteResult:
     """One site in a browser context of its own, within the site's time budget.
 
@@ -155,11 +218,32 @@ async def audit_site(
             result.unfinished = (
                 f"检查超过时限（{minutes:g}分钟）仍未完成，已检查{len(result.pages)}个页面"
             )
-    if rendered and rendered[0].loaded:
-        result.findings = await asyncio.to_thread(
-            _site_findings, rendered, site, site_dir, options.out_dir
-        )
+    result.findings = await asyncio.to_thread(check_site, rendered, site, site_dir, options.out_dir)
     return result
+
+
+async def _audit_listed(
+    renderer: Renderer,
+    job: SiteJob,
+    site_dir: Path,
+    sink: ProgressSink,
+    on_page: Callable[[PageResult], None] | None,
+) -> SiteResult:
+    """Only the pages a 复核 names, each in its old place, in one context for the site."""
+    assert job.pages is not None
+    _prepare_site_dir(site_dir, job.site)
+    async with renderer.site() as session:
+        outcomes = await asyncio.gather(
+            *(
+                audit_page(session, job.site, site_dir, p.index, p.url, is_home=p.is_home)
+                for p in job.pages
+            )
+        )
+    for _art, page in outcomes:
+        sink.advance(page.url)
+        if on_page:
+            on_page(page)
+    return SiteResult(site=job.site, pages=[page for _art, page in outcomes])
 
 
 async def _crawl(
@@ -167,7 +251,7 @@ async def _crawl(
     site: SiteSpec,
     site_dir: Path,
     sink: ProgressSink,
-    on_page: Callable[[SiteSpec, PageResult], None] | None,
+    on_page: Callable[[PageResult], None] | None,
     result: SiteResult,
     rendered: list[Artifacts],
 ) -> None:
@@ -180,7 +264,7 @@ async def _crawl(
         rendered.append(art)
         sink.advance(page.url if rendered[1:] else site.label)
         if on_page:
-            on_page(site, page)
+            on_page(page)
 
     home, home_page = await audit_page(session, site, site_dir, 0, site.url, is_home=True)
     keep(home, home_page)
@@ -227,18 +311,6 @@ def _stuck(session: SiteSession, result: SiteResult) -> bool:
         f"已停止检查，已检查{len(result.pages)}个页面"
     )
     return True
-
-
-def _site_findings(
-    pages: list[Artifacts], site: SiteSpec, site_dir: Path, run_dir: Path
-) -> list[Finding]:
-    """Site-level checks; their evidence is drawn on the home page's screenshot."""
-    home = pages[0]
-    shot = site_dir / home.screenshot if home.screenshot else None
-    return [
-        _with_evidence(f, home, shot, site_dir, run_dir, 0, 100 + n)
-        for n, f in enumerate(run_site(pages, site), 1)
-    ]
 
 
 async def audit_page(
@@ -308,86 +380,12 @@ def _check_and_save(
     return check_page(art, site, site_dir, index, options.out_dir)
 
 
-def check_page(
-    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, run_dir: Path
-) -> PageResult:
-    """Run every check on one page's artifacts and draw evidence for its problems."""
-    timings = dict(art.timings)
-    wall, cpu = time.perf_counter(), time.thread_time()
-    findings = run_all(art, site)
-    timings["checks"] = _thread_elapsed(wall, cpu)
-    shot = site_dir / art.screenshot if art.screenshot else None
-    wall, cpu = time.perf_counter(), time.thread_time()
-    findings = [
-        _with_evidence(f, art, shot, site_dir, run_dir, index, n) for n, f in enumerate(findings, 1)
-    ]
-    timings["evidence"] = _thread_elapsed(wall, cpu)
-    return PageResult(
-        url=art.url,
-        final_url=art.final_url,
-        status=art.status,
-        page_type=art.page_type,
-        screenshot=_rel(shot, run_dir) if shot and shot.exists() else "",
-        load_ms=round(art.load_ms, 1),
-        error=art.load_error,
-        findings=findings,
-        timings=timings,
-    )
-
-
-def _thread_elapsed(wall: float, cpu: float) -> dict[str, float]:
-    """Wall and CPU time of work done in this thread alone (checks and evidence)."""
-    return {
-        "wall_ms": round((time.perf_counter() - wall) * 1000, 1),
-        "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
-    }
-
-
-def _with_evidence(
-    f: Finding, art: Artifacts, shot: Path | None, site_dir: Path, run_dir: Path, page: int, n: int
-) -> Finding:
-    if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
-        return f
-    missing = f.rect is None
-    rect = f.rect
-    margin = 120
-    source = f.data.get("evidence_source")
-    other = art.mobile if source == "mobile" else art.elderly if source == "elderly" else None
-    if other and other.get("screenshot"):
-        # Phone and elderly-mode findings are shown on their own screenshots.
-        shot = site_dir / other["screenshot"]
-        if rect is not None and source == "mobile":
-            rect, margin = screenshot_rect(rect, other), 240
-    elif missing:
-        region = (
-            art.footer if f.region == "footer" else art.header if f.region == "header" else None
-        )
-        rect = region.rect if region else None
-    if not shot or not shot.exists():
-        return f
-    dest = site_dir / "evidence" / evidence_filename(page, f.check, n)
-    dest.parent.mkdir(exist_ok=True)
-    try:
-        caption = f"[{f.check}] {f.message}"
-        render_evidence(shot, dest, rect=rect, caption=caption, missing=missing, margin=margin)
-    except Exception as exc:  # evidence must never lose the finding itself
-        return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})
-    return Finding(**{**f.__dict__, "evidence": _rel(dest, run_dir)})
-
-
 def _prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
     """Create the site's folder with its spec, so ``check --from`` knows what was expected."""
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "site.json").write_text(
         json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-
-
-def _rel(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _now() -> str:
@@ -415,27 +413,3 @@ async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
 
         saved = list(await asyncio.gather(*(one(i, u) for i, u in enumerate(urls, 1))))
     return saved
-
-
-def recheck_dir(run_dir: Path) -> RunResult:
-    """``auditor check --from DIR``: re-run every check on saved artifacts, without a browser."""
-    run = RunResult(started=_now(), auditor_version=__version__, as_of=date.today().isoformat())
-    site_dirs = sorted(p.parent for p in run_dir.rglob("site.json"))
-    if not site_dirs and list(run_dir.glob("*.artifacts.json")):
-        site_dirs = [run_dir]
-    for site_dir in site_dirs:
-        spec_file = site_dir / "site.json"
-        site = (
-            SiteSpec(**json.loads(spec_file.read_text(encoding="utf-8")))
-            if spec_file.exists()
-            else SiteSpec(url="")
-        )
-        result = SiteResult(site=site)
-        for i, path in enumerate(sorted(site_dir.glob("p*.artifacts.json"))):
-            art = Artifacts.load(path)
-            run.browser_version = run.browser_version or art.browser_version
-            index = int(re.sub(r"\D", "", path.name.split(".")[0]) or i)
-            result.pages.append(check_page(art, site, site_dir, index, run_dir))
-        run.sites.append(result)
-    run.finished = _now()
-    return run

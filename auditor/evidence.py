@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
@@ -114,6 +115,12 @@ def _load(path: str, mtime_ns: int, size: int) -> Image.Image:
 def _open(screenshot: Path) -> Image.Image:
     st = screenshot.stat()
     return _load(str(screenshot), st.st_mtime_ns, st.st_size)
+
+
+def screenshot_rect(rect: Rect, mobile: dict[str, Any]) -> Rect:
+    """A phone-page rect (CSS px) in the phone screenshot's pixels (device scale 2 by default)."""
+    k = float(mobile.get("device_scale_factor") or 2)
+    return Rect(rect.x * k, rect.y * k, rect.width * k, rect.height * k)
 
 
 def evidence_filename(page_index: int, check_id: str, n: int) -> str:

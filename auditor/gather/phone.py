@@ -13,7 +13,7 @@ px, device scale 2, touch, mobile user agent, zh-CN, Asia/Shanghai), and we reco
 - a full-page phone screenshot, capped at 8 000 CSS px (16 000 image px).
 
 Rects are CSS px of the phone page, in document coordinates. The screenshot is at device scale 2,
-so evidence must scale rects by ``device_scale_factor`` before cropping (:func:`screenshot_rect`).
+so evidence must scale rects by ``device_scale_factor`` before cropping.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from auditor.gather.render import (  # the desktop render's settling
     new_context,
 )
 from auditor.js import script
-from auditor.model import Rect
 
 __all__ = [
     "DEVICE_SCALE",
@@ -44,7 +43,6 @@ __all__ = [
     "navigation_error",
     "page_text_stats",
     "render_phone",
-    "screenshot_rect",
 ]
 
 PHONE_VIEWPORT = (375, 812)  # iPhone X/11 Pro class: the narrowest phone still common
@@ -67,12 +65,6 @@ def _user_agent(browser: Browser) -> str:
         "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
         f"Chrome/{major}.0.0.0 Mobile Safari/537.36"
     )
-
-
-def screenshot_rect(rect: Rect, mobile: dict[str, Any]) -> Rect:
-    """A phone-page rect (CSS px) in the phone screenshot's pixels, for cropping evidence."""
-    k = float(mobile.get("device_scale_factor") or DEVICE_SCALE)
-    return Rect(rect.x * k, rect.y * k, rect.width * k, rect.height * k)
 
 
 async def page_text_stats(page: Page, *, cap: int = MAX_SMALL_TEXT) -> dict[str, Any]:

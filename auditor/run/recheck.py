@@ -14,7 +14,6 @@ the new screenshot at the place the problem was.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -135,39 +134,18 @@ def _page_index(page: PageResult, fallback: int) -> int:
 async def _reaudit(
     targets: list[_Target], options: AuditOptions, sink: ProgressSink
 ) -> list[SiteResult]:
-    from auditor.engine import Renderer, audit_page, audit_site, site_dir_name
+    """Whole sites again where a site-level problem was found, else only the failing pages."""
+    from auditor.engine import PageJob, SiteJob, audit_sites
 
-    renderer = Renderer(options)
-    results: dict[int, SiteResult] = {}
-    async with renderer.running():
-        sink.add_total(sum(len(t.pages) for t in targets if not t.whole_site))
-
-        async def one(t: _Target) -> None:
-            site = t.result.site
-            site_dir = options.out_dir / site_dir_name(t.idx, site)
-            if t.whole_site:
-                results[t.idx] = await audit_site(renderer, site, site_dir, sink)
-                return
-            site_dir.mkdir(parents=True, exist_ok=True)
-            (site_dir / "site.json").write_text(
-                json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
-            )
-            home = t.result.pages[0].url if t.result.pages else site.url
-            async with renderer.site() as session:
-                outcomes = await asyncio.gather(
-                    *(
-                        audit_page(
-                            session, site, site_dir, _page_index(p, n), p.url, is_home=p.url == home
-                        )
-                        for n, p in enumerate(t.pages)
-                    )
-                )
-            for _art, page in outcomes:
-                sink.advance(page.url)
-            results[t.idx] = SiteResult(site=site, pages=[page for _a, page in outcomes])
-
-        await asyncio.gather(*(one(t) for t in targets))
-    return [results[t.idx] for t in targets]
+    jobs = []
+    for t in targets:
+        home = t.result.pages[0].url if t.result.pages else t.result.site.url
+        pages = tuple(
+            PageJob(p.url, _page_index(p, n), is_home=p.url == home) for n, p in enumerate(t.pages)
+        )
+        jobs.append(SiteJob(t.idx, t.result.site, None if t.whole_site else pages))
+    sites, _version = await audit_sites(jobs, options, sink)
+    return sites
 
 
 # -- comparing ---------------------------------------------------------------------------------

@@ -6,14 +6,12 @@ Why SQLite (standard library): every finished page is one committed transaction 
 canonical export; the store is what it is rebuilt from.
 
 Sites keep their position in the input list (``idx``, 1-based), which also names their folder
-(``engine.site_dir_name``), so a resumed site writes into the same folder it started in. That is
-why :func:`audit_pending` drives ``engine.audit_site`` itself instead of ``engine.audit``, which
-numbers the sites it is given from 1.
+(``engine.site_dir_name``), so a resumed site writes into the same folder it started in: that is
+why :func:`audit_pending` hands the engine's orchestrator jobs numbered as the list numbers them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -23,7 +21,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.errors import describe
 from auditor.model import Finding, PageResult, RunResult, SiteResult, SiteSpec
 from auditor.run import manifest
 
@@ -297,49 +294,49 @@ async def audit_pending(
     Finished sites are never redone; an interrupted site starts over in its own folder (its
     earlier pages stay stored until the new attempt finishes and replaces them).
     """
-    from auditor.engine import NoProgress, Renderer, audit_site, site_dir_name
+    from auditor.engine import NoProgress, SiteJob, audit_sites
 
     sink = progress or NoProgress()
-    pending = store.pending()
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    if pending:
-        renderer = Renderer(options)
-        async with renderer.running():
-            if not store.meta("browser_version"):
-                store.set_meta("browser_version", renderer.browser_version)
-            sink.add_total(len(pending))
 
-            async def one(idx: int, site: SiteSpec) -> None:
-                if store.attempts(idx) >= MAX_SITE_ATTEMPTS:
-                    # Started this often and never finished (the process died each time):
-                    # finished as 无法完成 with what earlier attempts stored, not tried again.
-                    result = store.site_result(idx) or SiteResult(site=site)
-                    result.error = ""
-                    result.unfinished = f"该网站已{store.attempts(idx)}次开始检查均未能完成"
-                    store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
-                    sink.advance(site.label)
-                    if on_site:
-                        on_site(idx, result)
-                    return
-                store.start_site(idx)
+    def finish(idx: int, result: SiteResult) -> None:
+        store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
+        if on_site:
+            on_site(idx, result)
 
-                def on_page(_site: SiteSpec, page: PageResult) -> None:
-                    store.save_page(idx, page, manifest.file_entries(options.out_dir, page))
+    jobs = []
+    for idx, site in store.pending():
+        if store.attempts(idx) >= MAX_SITE_ATTEMPTS:
+            # Started this often and never finished (the process died each time): finished as
+            # 无法完成 with what earlier attempts stored, not tried again.
+            result = store.site_result(idx) or SiteResult(site=site)
+            result.error = ""
+            result.unfinished = f"该网站已{store.attempts(idx)}次开始检查均未能完成"
+            sink.add_total(1)
+            sink.advance(site.label)
+            finish(idx, result)
+        else:
+            jobs.append(SiteJob(idx, site))
 
-                site_dir = options.out_dir / site_dir_name(idx, site)
-                try:
-                    result = await audit_site(renderer, site, site_dir, sink, on_page)
-                except (OSError, sqlite3.Error):
-                    raise  # the output itself is failing: stop the run (exit 2, resumable)
-                except Exception as exc:  # a fault of ours must not stop the other sites
-                    result = store.site_result(idx) or SiteResult(site=site)
-                    result.error = ""
-                    result.unfinished = f"检查程序出错，该网站未能完成（{describe(exc)}）"
-                store.finish_site(idx, result, manifest.site_entries(options.out_dir, result))
-                if on_site:
-                    on_site(idx, result)
+    def site_done(job: SiteJob, result: SiteResult) -> None:
+        if result.unfinished and not result.pages:  # our own fault: keep what was stored
+            stored = store.site_result(job.index)
+            result.pages = stored.pages if stored else []
+        finish(job.index, result)
 
-            await asyncio.gather(*(one(i, s) for i, s in pending))
+    if jobs:
+        _results, version = await audit_sites(
+            jobs,
+            options,
+            sink,
+            on_start=lambda job: store.start_site(job.index),
+            on_page=lambda job, page: store.save_page(
+                job.index, page, manifest.file_entries(options.out_dir, page)
+            ),
+            on_site=site_done,
+        )
+        if not store.meta("browser_version"):
+            store.set_meta("browser_version", version)
     store.set_meta("finished", _now())
     store.write_manifest()
     return store.load()

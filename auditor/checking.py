@@ -1,0 +1,108 @@
+"""From saved artifacts to findings with evidence: what a live audit and ``check --from`` share.
+
+No browser here: the checks are pure functions over artifacts and the evidence is drawn on the
+screenshots the render left in the site's folder, so a run can be judged again offline.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from auditor.artifacts import Artifacts
+from auditor.checks import run_all, run_site
+from auditor.errors import describe
+from auditor.evidence import evidence_filename, render_evidence, screenshot_rect
+from auditor.model import Finding, Outcome, PageResult, SiteSpec
+
+__all__ = ["check_page", "check_site", "relative"]
+
+
+def check_page(
+    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, run_dir: Path
+) -> PageResult:
+    """Run every check on one page's artifacts and draw evidence for its problems."""
+    timings = dict(art.timings)
+    wall, cpu = time.perf_counter(), time.thread_time()
+    findings = run_all(art, site)
+    timings["checks"] = _thread_elapsed(wall, cpu)
+    shot = site_dir / art.screenshot if art.screenshot else None
+    wall, cpu = time.perf_counter(), time.thread_time()
+    findings = [
+        _with_evidence(f, art, shot, site_dir, run_dir, index, n) for n, f in enumerate(findings, 1)
+    ]
+    timings["evidence"] = _thread_elapsed(wall, cpu)
+    return PageResult(
+        url=art.url,
+        final_url=art.final_url,
+        status=art.status,
+        page_type=art.page_type,
+        screenshot=relative(shot, run_dir) if shot and shot.exists() else "",
+        load_ms=round(art.load_ms, 1),
+        error=art.load_error,
+        findings=findings,
+        timings=timings,
+    )
+
+
+def check_site(
+    pages: list[Artifacts], site: SiteSpec, site_dir: Path, run_dir: Path
+) -> list[Finding]:
+    """Site-level checks; their evidence is drawn on the home page's screenshot."""
+    if not pages or not pages[0].loaded:
+        return []
+    home = pages[0]
+    shot = site_dir / home.screenshot if home.screenshot else None
+    return [
+        _with_evidence(f, home, shot, site_dir, run_dir, 0, 100 + n)
+        for n, f in enumerate(run_site(pages, site), 1)
+    ]
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` as written in results: relative to the run directory when inside it."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _thread_elapsed(wall: float, cpu: float) -> dict[str, float]:
+    """Wall and CPU time of work done in this thread alone (checks and evidence)."""
+    return {
+        "wall_ms": round((time.perf_counter() - wall) * 1000, 1),
+        "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+    }
+
+
+def _with_evidence(
+    f: Finding, art: Artifacts, shot: Path | None, site_dir: Path, run_dir: Path, page: int, n: int
+) -> Finding:
+    """The finding with its evidence picture: the element outlined on the right screenshot."""
+    if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
+        return f
+    missing = f.rect is None
+    rect = f.rect
+    margin = 120
+    source = f.data.get("evidence_source")
+    other = art.mobile if source == "mobile" else art.elderly if source == "elderly" else None
+    if other and other.get("screenshot"):
+        # Phone and elderly-mode findings are shown on their own screenshots.
+        shot = site_dir / other["screenshot"]
+        if rect is not None and source == "mobile":
+            rect, margin = screenshot_rect(rect, other), 240
+    elif missing:
+        region = (
+            art.footer if f.region == "footer" else art.header if f.region == "header" else None
+        )
+        rect = region.rect if region else None
+    if not shot or not shot.exists():
+        return f
+    dest = site_dir / "evidence" / evidence_filename(page, f.check, n)
+    dest.parent.mkdir(exist_ok=True)
+    try:
+        caption = f"[{f.check}] {f.message}"
+        render_evidence(shot, dest, rect=rect, caption=caption, missing=missing, margin=margin)
+    except Exception as exc:  # evidence must never lose the finding itself
+        return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})
+    return Finding(**{**f.__dict__, "evidence": relative(dest, run_dir)})
