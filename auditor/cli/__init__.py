@@ -1,0 +1,71 @@
+"""Command line: ``auditor audit | gather | check | demo | report | recheck | diff | verify``.
+
+Exit codes: 0 clean, 1 failing findings at or above ``--fail-on`` (recheck: problems not fixed or
+new; diff: none; verify: a changed or missing evidence file), 2 usage or configuration error.
+``audit`` stores every finished page in the run directory's ``run.sqlite`` as it goes, so an
+interrupted run continues with ``auditor audit --resume RUN``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from auditor.browser.launch import BrowserNotFoundError
+from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
+from auditor.cli.common import output_problem, run_dir_of
+from auditor.cli.parser import EXIT_USAGE, UsageError, build_parser
+from auditor.cli.reports import cmd_diff, cmd_recheck, cmd_report, cmd_verify
+from auditor.run.sites import SitesFileError
+from auditor.run.store import StoreError
+from auditor.verdict import ScoringError
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Piped output (CI logs) gets a wide table instead of rich's 80-column default.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "audit":
+            return cmd_audit(args, console, err)
+        if args.command == "gather":
+            return cmd_gather(args, console)
+        if args.command == "check":
+            return cmd_check(args, console)
+        if args.command == "report":
+            return cmd_report(args, console)
+        if args.command == "recheck":
+            return cmd_recheck(args, console)
+        if args.command == "diff":
+            return cmd_diff(args, console)
+        if args.command == "verify":
+            return cmd_verify(args, console)
+        return cmd_demo(args, console, err)
+    except (
+        UsageError,
+        SitesFileError,
+        BrowserNotFoundError,
+        StoreError,
+        ScoringError,
+    ) as exc:
+        err.print(Text.assemble(("错误：", "bold red"), str(exc)), soft_wrap=True)
+        return EXIT_USAGE
+    except (OSError, sqlite3.Error) as exc:
+        # One line, never wrapped: it names a folder and a command to copy.
+        line = Text.assemble(("错误：", "bold red"), output_problem(exc, run_dir_of(args)))
+        err.print(line, soft_wrap=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        where = run_dir_of(args)
+        err.print(
+            f"[yellow]已中断。已完成的页面都已保存在 {where}/run.sqlite 中；"
+            f"用 auditor audit --resume {where} 继续，已完成的网站不会重做。[/]"
+        )
+        return 130

@@ -1,0 +1,192 @@
+"""``audit``, ``demo``, ``gather`` and ``check``: the commands that produce a run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from auditor.cli.common import (
+    audit_options,
+    default_out_dir,
+    ensure_writable,
+    finish_run,
+    sites_from_args,
+)
+from auditor.cli.parser import DEMO_AS_OF, EXIT_OK, UsageError
+from auditor.model import RunResult, SiteResult, SiteSpec
+from auditor.run.sites import normalize_url, validate_url
+from auditor.run.store import RunStore, StoreError
+from auditor.verdict import ScoringTable, load_table
+from auditor.version import __version__
+
+
+def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
+    table = load_table(args.scoring)
+    if args.resume:
+        store, options = _resume(args)
+    else:
+        sites, errors = sites_from_args(args)
+        for message in errors:
+            err.print(Text.assemble(("警告：", "yellow"), message))
+        options = audit_options(args, default_out_dir(args))
+        args.resolved_out = options.out_dir
+        ensure_writable(options.out_dir)
+        store = RunStore.create(options.out_dir, sites, _run_meta(options, errors, args.scoring))
+    try:
+        if args.scoring:
+            store.set_meta("scoring", _scoring_meta(args.scoring))
+        run = _run(store, options, console, table)
+        listed = [s for _i, s, _st in store.listed()]
+    finally:
+        store.close()
+    return finish_run(run, options.out_dir, args.fail_on, console, table, listed)
+
+
+def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[str, object]:
+    """What the store keeps about the run: enough to resume it with the same rules and date."""
+    from auditor.engine import default_concurrency
+
+    as_of = options.as_of or date.today()
+    return {
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "as_of": as_of.isoformat(),
+        "auditor_version": __version__,
+        "options": {
+            "max_pages": options.max_pages,
+            "concurrency": options.concurrency or default_concurrency(),
+            "per_host": options.per_host,
+            "timeout_ms": options.settings.timeout_ms,
+            "viewport": list(options.settings.viewport),
+        },
+        "input_errors": list(input_errors),
+        "resume": {
+            "max_pages": options.max_pages,
+            "timeout_ms": options.settings.timeout_ms,
+            "as_of": as_of.isoformat(),
+            "column_pattern": options.rules.column_pattern,
+            "article_pattern": options.rules.article_pattern,
+            "skip": sorted(options.skip),
+        },
+        "scoring": _scoring_meta(scoring) if scoring else None,
+    }
+
+
+def _scoring_meta(path: Path) -> dict[str, str]:
+    return {"text": path.read_text(encoding="utf-8"), "origin": str(path)}
+
+
+def _resume(args: argparse.Namespace):
+    """Open the stored run; the sites and the rules that decide findings come from the store."""
+    if not RunStore.exists(args.resume):
+        raise StoreError(f"{args.resume} 中没有检查记录（run.sqlite）")
+    ensure_writable(args.resume)
+    store = RunStore.open(args.resume)
+    stored = [s.url for _i, s, _st in store.listed()]
+    if args.urls or args.sites:
+        given, _errors = sites_from_args(args)
+        if [s.url for s in given] != stored:
+            store.close()
+            raise UsageError(
+                f"--resume {args.resume}：给出的网站与原检查的网站清单不同"
+                "（续查时可以不再给出网址或 --sites）"
+            )
+    saved = store.meta("resume", {})
+    args.max_pages = saved.get("max_pages", args.max_pages)
+    args.timeout = saved.get("timeout_ms", args.timeout * 1000) / 1000
+    args.as_of = date.fromisoformat(saved["as_of"]) if saved.get("as_of") else None
+    args.skip = ",".join(saved.get("skip", [])) or args.skip
+    args.column_pattern = saved.get("column_pattern", "")
+    args.article_pattern = saved.get("article_pattern", "")
+    return store, audit_options(args, args.resume)
+
+
+def _run(
+    store: RunStore,
+    options,
+    console: Console,
+    table: ScoringTable | None = None,
+) -> RunResult:
+    """Audit the store's unfinished sites with a progress bar; pages are stored as they finish.
+
+    results.json (finished sites so far) is refreshed at most every 10 s while the run goes on;
+    the store is what survives a crash, and the final results.json is written by ``finish_run``.
+    """
+    from auditor.report.json_report import write_json
+    from auditor.report.terminal import Progress
+    from auditor.run.store import audit_pending
+
+    done = {i: store.site_result(i) for i, _s, status in store.listed() if status == "done"}
+    meta = store.load()
+    meta.sites = []
+    last = [0.0]
+
+    def save_partial(idx: int, site: SiteResult) -> None:
+        done[idx] = site
+        if time.monotonic() - last[0] >= 10:
+            last[0] = time.monotonic()
+            meta.sites = [s for _i, s in sorted(done.items()) if s is not None]
+            write_json(meta, options.out_dir / "results.json", table)
+
+    with Progress(console) as progress:
+        run = asyncio.run(audit_pending(store, options, progress, on_site=save_partial))
+    return run
+
+
+def cmd_gather(args: argparse.Namespace, console: Console) -> int:
+    from auditor.engine import gather_only
+
+    urls = [normalize_url(u) for u in args.urls]
+    for url in urls:
+        why = validate_url(url)
+        if why:
+            raise UsageError(why)
+    ensure_writable(args.out)
+    saved = asyncio.run(gather_only(urls, audit_options(args, args.out)))
+    for path in saved:
+        console.print(f"已保存：{path}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    from auditor.run.check_from import check_saved
+
+    if not args.source.is_dir():
+        raise UsageError(f"目录不存在：{args.source}")
+    run = check_saved(args.source)
+    if not run.sites or not any(s.pages for s in run.sites):
+        raise UsageError(f"{args.source} 中没有找到已保存的页面数据（*.artifacts.json）")
+    return finish_run(run, args.source, args.fail_on, console)
+
+
+def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
+    from auditor.demo.server import DemoServer
+
+    out = default_out_dir(args)
+    args.resolved_out = out
+    table = load_table(args.scoring)
+    ensure_writable(out)
+    _forget_store(out)  # the demo starts afresh each time it is run into the same folder
+    with DemoServer() as server:
+        console.print(f"示例网站：{server.url}")
+        args.local_only = True  # the demo never needs to reach any other host
+        site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001", region="示例市")
+        options = audit_options(args, out)
+        # The demo's pages are dated for this audit day; a later day would make them stale.
+        options.as_of = args.as_of or DEMO_AS_OF
+        store = RunStore.create(out, [site], _run_meta(options, [], args.scoring))
+        try:
+            run = _run(store, options, console, table)
+        finally:
+            store.close()
+    return finish_run(run, out, args.fail_on, console, table, [site])
+
+
+def _forget_store(out: Path) -> None:
+    for name in ("run.sqlite", "run.sqlite-wal", "run.sqlite-shm", "manifest.json"):
+        (out / name).unlink(missing_ok=True)

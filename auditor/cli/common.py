@@ -1,0 +1,177 @@
+"""What the commands share: reading sites and options, checking the output folder, finishing a run."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
+from auditor.errors import first_line
+from auditor.extract.page_type import TypeRules
+from auditor.gather import SKIPPABLE, unknown_skip_keys
+from auditor.gather.render import RenderSettings
+from auditor.model import Outcome, RunResult, Severity, SiteSpec
+from auditor.run.sites import normalize_url, read_sites, validate_url
+from auditor.verdict import ScoringTable, judge, load_table, stamp
+
+
+def run_dir_of(args: argparse.Namespace) -> Path:
+    """The folder this command writes (for messages): --out, --resume, or the default one."""
+    found = getattr(args, "out", None) or getattr(args, "resume", None)
+    if found is None:
+        found = getattr(args, "resolved_out", None) or Path("输出目录")
+    return Path(found)
+
+
+def output_problem(exc: OSError | sqlite3.Error, where: Path) -> str:
+    """One Chinese line for a file-system failure: full disk, no permission, a file as folder."""
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    resume = f"已完成的页面都已保存；处理后用 auditor audit --resume {where} 继续"
+    if code == errno.ENOSPC or "disk is full" in text or "no space" in text:
+        return f"磁盘空间不足，无法继续写入 {where}。{resume}。"
+    if (
+        code in (errno.EACCES, errno.EPERM, errno.EROFS)
+        or "readonly" in text
+        or "read-only" in text
+    ):
+        return f"无法写入 {where}：没有写入权限或该位置只读。请换一个输出目录（--out）。"
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return f"{where} 已存在且不是目录，请用 --out 指定一个目录。"
+    if isinstance(exc, FileNotFoundError):
+        name = getattr(exc, "filename", None) or where
+        return f"找不到文件或目录：{name}"
+    if "unable to open database" in text:
+        return f"无法在 {where} 中创建检查记录（run.sqlite），请确认该目录可写。"
+    return f"读写 {where} 时出错（{first_line(exc)}）。{resume}。"
+
+
+def ensure_writable(out: Path) -> None:
+    """Fail before any browser starts when the output folder cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是目录，请用 --out 指定一个目录。")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".auditor-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(output_problem(exc, out)) from exc
+
+
+def sites_from_args(args: argparse.Namespace) -> tuple[list[SiteSpec], list[str]]:
+    sites: list[SiteSpec] = []
+    errors: list[str] = []
+    if args.sites:
+        listed = read_sites(args.sites)
+        sites += listed.sites
+        errors += listed.errors
+    for raw in args.urls:
+        url = normalize_url(raw)
+        why = validate_url(url)
+        if why:
+            raise UsageError(why)
+        sites.append(SiteSpec(url=url, name=args.name, code=args.code))
+    if not sites:
+        raise UsageError(
+            "没有可检查的网站：请给出网址，或用 --sites 指定网站清单"
+            + ("（清单中的行都有错误）" if errors else "")
+        )
+    return sites, errors
+
+
+def audit_options(args: argparse.Namespace, out: Path):
+    from auditor.engine import AuditOptions
+
+    if getattr(args, "max_pages", 1) < 1:
+        raise UsageError("--max-pages 至少为 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout 须大于 0")
+    skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
+    if unknown := unknown_skip_keys(skip):
+        raise UsageError(f"--skip 不认识：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）")
+    submit = getattr(args, "submit_forms", False)
+    if submit:
+        Console(stderr=True).print(
+            "[bold red]警告：--submit-forms 会向被检网站真实提交一条标注为测试的留言。"
+            "请确认已获主办单位同意。[/]"
+        )
+    return AuditOptions(
+        out_dir=out,
+        max_pages=getattr(args, "max_pages", 1),
+        concurrency=max(0, args.concurrency),
+        settings=RenderSettings(timeout_ms=int(args.timeout * 1000)),
+        as_of=getattr(args, "as_of", None),
+        browser=args.browser,
+        test_mode=args.local_only,
+        rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
+        skip=frozenset(skip),
+        submit_forms=submit,
+    )
+
+
+def default_out_dir(args: argparse.Namespace) -> Path:
+    return args.out or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def finish_run(
+    run: RunResult,
+    out: Path,
+    fail_on: str,
+    console: Console,
+    table: ScoringTable | None = None,
+    listed: list[SiteSpec] | None = None,
+) -> int:
+    from auditor.notice.tables import build
+    from auditor.report.html import write_html
+    from auditor.report.json_report import write_json
+    from auditor.report.junit import write_junit
+    from auditor.report.terminal import print_summary
+
+    table = table or load_table(None)
+    out.mkdir(parents=True, exist_ok=True)
+    run = stamp(run, table)
+    data = build(run, table, out, listed)
+    write_json(run, out / "results.json", table)
+    write_html(run, out / "report.html", table, data)
+    write_junit(run, out / "junit.xml")
+    print_summary(run, console)
+    _print_verdicts(run, table, console)
+    console.print(f"结果：{out / 'results.json'}")
+    console.print(f"报告：{out / 'report.html'}")
+    console.print(f"证据截图：{out}/*/evidence/")
+    console.print(f"通报附件：auditor report {out} --format docx,xlsx,html")
+    return exit_code(run, fail_on)
+
+
+def _print_verdicts(run: RunResult, table: ScoringTable, console: Console) -> None:
+    grid = Table(title=f"网站结论（{table.name}）", title_justify="left")
+    for name in ("地区", "网站", "结论", "得分", "决定因素"):
+        grid.add_column(name, overflow="fold")
+    for site in run.sites:
+        v = judge(site, table)
+        style = "green" if v.passed else "bold red"
+        grid.add_row(
+            Text(site.site.region or "—"),
+            Text(site.site.label),
+            Text(v.label, style=style),
+            Text("—" if v.score is None else f"{v.score:g}"),
+            Text("；".join(v.decisive) or "—"),
+        )
+    console.print(grid)
+
+
+def exit_code(run: RunResult, fail_on: str) -> int:
+    """1 when any failing finding is at or above ``fail_on``."""
+    if fail_on == "none":
+        return EXIT_OK
+    floor = Severity(fail_on).rank
+    failing = [f for f in run.findings if f.outcome is Outcome.FAIL and f.severity.rank >= floor]
+    return EXIT_FINDINGS if failing else EXIT_OK

@@ -1,0 +1,130 @@
+"""The command line's words: commands, options, exit codes (help texts in Chinese)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from auditor.gather import SKIPPABLE
+from auditor.version import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEMO_AS_OF = date(2026, 11, 27)
+FAIL_ON = ["minor", "moderate", "serious", "critical", "none"]
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one clear line, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="auditor",
+        description="渲染政府网站页面，按国家政府网站规范检查，并为每个问题截图取证。",
+    )
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    audit = sub.add_parser("audit", help="检查一个或多个网站（首页 + 栏目页 + 文章页）")
+    audit.add_argument("urls", nargs="*", metavar="URL", help="网站首页网址")
+    audit.add_argument(
+        "--sites",
+        type=Path,
+        help="网站清单 CSV/XLSX（网站名称、网站标识码、首页网址、主办单位、地区）",
+    )
+    audit.add_argument("--name", default="", help="单个网站的应有名称（与页面核对）")
+    audit.add_argument("--code", default="", help="单个网站的应有网站标识码")
+    audit.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN",
+        help="继续一次被中断的检查（已完成的网站不重做；网站清单与检查日期沿用原记录）",
+    )
+    _common(audit)
+
+    gather = sub.add_parser("gather", help="只渲染并保存页面数据（artifacts）和截图，不做检查")
+    gather.add_argument("urls", nargs="+", metavar="URL")
+    gather.add_argument("--out", type=Path, required=True, help="保存目录")
+    _browser_options(gather)
+
+    check = sub.add_parser("check", help="用已保存的页面数据重新检查（不需要浏览器）")
+    check.add_argument(
+        "--from", dest="source", type=Path, required=True, help="gather/audit 的输出目录"
+    )
+    check.add_argument("--fail-on", choices=FAIL_ON, default="minor")
+
+    demo = sub.add_parser("demo", help="在 127.0.0.1 上启动内置示例网站并检查它")
+    _common(demo)
+    demo.set_defaults(max_pages=40)  # the whole demo site
+
+    report = sub.add_parser(
+        "report", help="由检查记录生成通报附件（Word、Excel）、HTML 报告和 JSON"
+    )
+    report.add_argument("run", type=Path, metavar="RUN", help="检查输出目录")
+    report.add_argument(
+        "--format", default="docx,xlsx,html", help="逗号分隔：docx,xlsx,html,json（默认前三种）"
+    )
+    report.add_argument("--out", type=Path, help="写入目录（默认即 RUN；HTML 只能写在 RUN）")
+    _scoring_option(report)
+
+    recheck = sub.add_parser("recheck", help="复核：只重新检查有问题的网站和页面，逐项判定是否整改")
+    recheck.add_argument("run", type=Path, metavar="RUN", help="原检查输出目录")
+    recheck.add_argument("--out", type=Path, help="复核输出目录（默认 RUN-recheck-时间戳）")
+    recheck.add_argument("--as-of", type=date.fromisoformat, help="复核日期 YYYY-MM-DD（默认今天）")
+    _browser_options(recheck)
+
+    diff = sub.add_parser("diff", help="比较两次检查（如两个季度）：哪些网站变好、变差，按检查项")
+    diff.add_argument("run_a", type=Path, metavar="RUN_A", help="较早的检查输出目录")
+    diff.add_argument("run_b", type=Path, metavar="RUN_B", help="较晚的检查输出目录")
+    diff.add_argument("--out", type=Path, help="另存比较结果为 JSON 文件")
+    _scoring_option(diff)
+
+    verify = sub.add_parser("verify", help="按 manifest.json 核验截图与证据文件未被改动（SHA-256）")
+    verify.add_argument("run", type=Path, metavar="RUN")
+    return parser
+
+
+def _scoring_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scoring",
+        type=Path,
+        metavar="FILE",
+        help="本省计分表（TOML，格式同 auditor/data/scoring.toml），替换默认表",
+    )
+
+
+def _browser_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--browser", help="Chromium/Chrome 可执行文件（也可用环境变量 AUDITOR_BROWSER）")
+    p.add_argument("--timeout", type=float, default=15.0, help="页面打开时限，秒（国家规定 15 秒）")
+    p.add_argument("--concurrency", type=int, default=0, help="同时渲染的页面数（默认按 CPU 核数）")
+    p.add_argument(
+        "--local-only",
+        action="store_true",
+        help="浏览器只解析 localhost/127.0.0.1（测试与 CI 用；真实检查不要加）",
+    )
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="输出目录（默认 runs/时间戳）")
+    p.add_argument("--max-pages", type=int, default=10, help="每个网站最多检查的页面数（默认 10）")
+    p.add_argument(
+        "--fail-on", choices=FAIL_ON, default="minor", help="达到该严重程度的问题使退出码为 1"
+    )
+    p.add_argument("--as-of", type=date.fromisoformat, help="检查日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--column-pattern", default="", help="匹配栏目页网址的正则（覆盖自动识别）")
+    p.add_argument("--article-pattern", default="", help="匹配文章页网址的正则（覆盖自动识别）")
+    p.add_argument(
+        "--skip",
+        default="",
+        help="跳过的检查环节，逗号分隔："
+        + "、".join(SKIPPABLE)
+        + "（例如 --skip links,phone 以加快检查）",
+    )
+    p.add_argument(
+        "--submit-forms",
+        action="store_true",
+        help="真实提交一条标注为测试的留言以验证互动功能（默认关闭；会向被检网站写入数据）",
+    )
+    _scoring_option(p)
+    _browser_options(p)

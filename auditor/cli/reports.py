@@ -1,0 +1,136 @@
+"""``report``, ``recheck``, ``diff`` and ``verify``: the commands that read a finished run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from auditor.cli.common import audit_options, ensure_writable
+from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
+from auditor.verdict import load_table, stamp
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from auditor.notice import FORMATS, build, load_run, write_reports
+    from auditor.notice.paragraph import overview_paragraphs
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"--format 只能是 {','.join(FORMATS)} 的组合（收到 {args.format!r}）")
+    if not args.run.is_dir():
+        raise UsageError(f"目录不存在：{args.run}")
+    loaded = load_run(args.run)
+    table = load_table(args.scoring) if args.scoring else loaded.table
+    out = args.out or args.run
+    if "html" in formats and out.resolve() != args.run.resolve():
+        raise UsageError(
+            "HTML 报告须写在检查输出目录本身（截图按相对路径引用）：去掉 --out 或 html"
+        )
+    data = build(stamp(loaded.run, table), table, args.run, loaded.listed)
+    for path in write_reports(data, out, formats):
+        console.print(f"已生成：{path}")
+    if data.websites:
+        console.print(Text("一、总体情况（草稿）", style="bold"))
+        for text in overview_paragraphs(data):
+            console.print(Text(text))
+    return EXIT_OK
+
+
+def cmd_recheck(args: argparse.Namespace, console: Console) -> int:
+    from auditor.notice import load_run
+    from auditor.report.terminal import Progress
+    from auditor.run.recheck import FIXED, NOT_FIXED, UNKNOWN, default_out, recheck
+
+    if not args.run.is_dir():
+        raise UsageError(f"目录不存在：{args.run}")
+    loaded = load_run(args.run)
+    before = loaded.run
+    args.max_pages = int(before.options.get("max_pages", 10))
+    args.timeout = before.options.get("timeout_ms", args.timeout * 1000) / 1000
+    args.column_pattern = args.article_pattern = ""
+    out = args.out or default_out(args.run)
+    args.resolved_out = out
+    ensure_writable(out)
+    options = audit_options(args, out)
+    with Progress(console, "复核页面") as progress:
+        report = asyncio.run(recheck(before, args.run, options, progress))
+    grid = Table(title="复核结果", title_justify="left")
+    for name in ("网站", "检查项", "页面", "结果", "原问题"):
+        grid.add_column(name, overflow="fold")
+    styles = {FIXED: "green", NOT_FIXED: "bold red", UNKNOWN: "yellow"}
+    for item in report.items:
+        grid.add_row(
+            Text(item.site.label),
+            Text(item.check),
+            Text(item.page_url or "全站"),
+            Text(item.status, style=styles[item.status]),
+            Text(item.before[0].message),
+        )
+    console.print(grid)
+    console.print(
+        f"已整改 {report.count(FIXED)} 项，未整改 {report.count(NOT_FIXED)} 项，"
+        f"无法复核 {report.count(UNKNOWN)} 项；复核中新发现问题 {len(report.new)} 项。"
+    )
+    console.print(f"复核报告：{out / 'recheck.html'}")
+    return EXIT_FINDINGS if report.count(NOT_FIXED) or report.new else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from auditor.notice import load_run
+    from auditor.run.diff import diff_runs
+
+    for run_dir in (args.run_a, args.run_b):
+        if not run_dir.is_dir():
+            raise UsageError(f"目录不存在：{run_dir}")
+    a, b = load_run(args.run_a), load_run(args.run_b)
+    table = load_table(args.scoring) if args.scoring else b.table
+    diffs = diff_runs(a.run, b.run, table)
+    grid = Table(title=f"两次检查比较：{a.run.as_of} → {b.run.as_of}", title_justify="left")
+    for name in ("网站", "变化", "结论", "得分", "检查项（不通过数 前→后）"):
+        grid.add_column(name, overflow="fold")
+    styles = {"变好": "green", "变差": "bold red"}
+    for d in diffs:
+        verdicts = " → ".join(v.label if v else "—" for v in (d.before, d.after))
+        scores = " → ".join(
+            "—" if v is None or v.score is None else f"{v.score:g}" for v in (d.before, d.after)
+        )
+        checks = "，".join(f"{c} {x}→{y}" for c, (x, y) in d.checks.items())
+        grid.add_row(
+            Text(d.site.label),
+            Text(d.trend, style=styles.get(d.trend, "")),
+            Text(verdicts),
+            Text(scores),
+            Text(checks or "—"),
+        )
+    console.print(grid)
+    if args.out:
+        from auditor.report.json_report import atomic_write_text
+
+        body = {
+            "schema": "auditor-diff/1",
+            "run_a": str(args.run_a),
+            "run_b": str(args.run_b),
+            "sites": [d.to_dict() for d in diffs],
+        }
+        atomic_write_text(args.out, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+        console.print(f"已保存：{args.out}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, console: Console) -> int:
+    from auditor.run.manifest import MANIFEST, verify
+
+    if not (args.run / MANIFEST).is_file():
+        raise UsageError(f"{args.run} 中没有 {MANIFEST}")
+    checked, bad = verify(args.run)
+    for m in bad:
+        console.print(Text.assemble((m.why, "bold red"), "：", m.path))
+    console.print(f"核验 {checked} 个文件，{len(bad)} 个缺失或被改动。")
+    return EXIT_FINDINGS if bad else EXIT_OK
