@@ -13,7 +13,7 @@ from auditor.artifacts import Artifacts
 from auditor.checks import run_all, run_site
 from auditor.errors import describe
 from auditor.evidence import evidence_filename, render_evidence, screenshot_rect
-from auditor.model import Finding, Outcome, PageResult, SiteSpec
+from auditor.model import Finding, Outcome, PageResult, Rect, SiteSpec
 
 __all__ = ["check_page", "check_site", "relative"]
 
@@ -28,9 +28,7 @@ def check_page(
     timings["checks"] = _thread_elapsed(wall, cpu)
     shot = site_dir / art.screenshot if art.screenshot else None
     wall, cpu = time.perf_counter(), time.thread_time()
-    findings = [
-        _with_evidence(f, art, shot, site_dir, run_dir, index, n) for n, f in enumerate(findings, 1)
-    ]
+    findings = _evidence_for_all(findings, art, shot, site_dir, run_dir, index)
     timings["evidence"] = _thread_elapsed(wall, cpu)
     return PageResult(
         url=art.url,
@@ -75,8 +73,54 @@ def _thread_elapsed(wall: float, cpu: float) -> dict[str, float]:
     }
 
 
+def _evidence_for_all(
+    findings: list[Finding],
+    art: Artifacts,
+    shot: Path | None,
+    site_dir: Path,
+    run_dir: Path,
+    page: int,
+) -> list[Finding]:
+    """Evidence for every problem on a page; problems of one kind share one picture.
+
+    An axe rule failing on 80 elements, or 30 links broken the same way, is one picture with
+    the elements in view outlined and the count in its caption, not 80 pictures of one page.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, f in enumerate(findings):
+        if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
+            continue
+        kind = f.data.get("rule") or f.data.get("kind")
+        alike = f.rect is not None and kind and not f.data.get("evidence_source")
+        key = (f.check, f.outcome.value, str(kind)) if alike else (str(i),)
+        groups.setdefault(key, []).append(i)
+    out = list(findings)
+    for members in groups.values():
+        first = findings[members[0]]
+        others = [r for i in members[1:] if (r := findings[i].rect) is not None]
+        drawn = _with_evidence(first, art, shot, site_dir, run_dir, page, members[0] + 1, others)
+        out[members[0]] = drawn
+        for i in members[1:]:
+            f = findings[i]
+            out[i] = Finding(
+                **{**f.__dict__, "evidence": drawn.evidence, "data": {**f.data, **_err(drawn)}}
+            )
+    return out
+
+
+def _err(f: Finding) -> dict[str, str]:
+    return {"evidence_error": f.data["evidence_error"]} if "evidence_error" in f.data else {}
+
+
 def _with_evidence(
-    f: Finding, art: Artifacts, shot: Path | None, site_dir: Path, run_dir: Path, page: int, n: int
+    f: Finding,
+    art: Artifacts,
+    shot: Path | None,
+    site_dir: Path,
+    run_dir: Path,
+    page: int,
+    n: int,
+    others: list[Rect] | None = None,
 ) -> Finding:
     """The finding with its evidence picture: the element outlined on the right screenshot."""
     if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
@@ -102,7 +146,17 @@ def _with_evidence(
     dest.parent.mkdir(exist_ok=True)
     try:
         caption = f"[{f.check}] {f.message}"
-        render_evidence(shot, dest, rect=rect, caption=caption, missing=missing, margin=margin)
+        if others:
+            caption += f"（本页同类问题共{len(others) + 1}处，图中框出截图范围内的各处）"
+        render_evidence(
+            shot,
+            dest,
+            rect=rect,
+            caption=caption,
+            missing=missing,
+            margin=margin,
+            others=others or (),
+        )
     except Exception as exc:  # evidence must never lose the finding itself
         return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})
     return Finding(**{**f.__dict__, "evidence": relative(dest, run_dir)})

@@ -16,6 +16,7 @@ import math
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,11 @@ def render_evidence(
     caption: str,
     missing: bool = False,
     margin: int = 120,
+    others: Sequence[Rect] = (),
 ) -> Path:
     """Crop ``rect`` plus margin from ``screenshot``, outline it, add a caption band; save it.
+
+    ``others`` are more elements with the same problem: those inside the crop are outlined too.
 
     With ``missing``, ``rect`` is the region where the absent thing belongs (None: the top of the
     page). A rect wholly outside the screenshot (its height is capped) falls back to the bottom of
@@ -191,6 +195,10 @@ def render_evidence(
             _dashed_box(crop, local)
         else:
             _outline(crop, local)
+            for other in others:
+                o = _pixel_box(other, width, height)
+                if o[0] < box[2] and o[2] > box[0] and o[1] < box[3] and o[3] > box[1]:
+                    _outline(crop, (o[0] - box[0], o[1] - box[1], o[2] - box[0], o[3] - box[1]))
 
     out = Image.new("RGB", (crop.width, crop.height + band_h), "white")
     out.paste(crop, (0, 0))
