@@ -319,7 +319,12 @@ async def audit_page(
     """Render one page, run its gatherers and checks, draw its evidence (the unit of work)."""
     renderer = session.renderer
     shot = site_dir / f"p{index:02d}.png"
-    art = await session.render(url, shot)
+    # A phone's view from the narrowed desktop tab where the site allows it (gather/phone.py).
+    mode = session.phone_mode
+    narrow = "phone" not in renderer.options.skip and (
+        mode == "resize" or (is_home and mode == "unknown")
+    )
+    art = await session.render(url, shot, site_dir / f"p{index:02d}-mobile.png" if narrow else None)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     if art.loaded:
         await _gather_more(session, art, site_dir, index, shot, is_home=is_home)
@@ -352,7 +357,9 @@ async def _recorded(gatherer: Gatherer, ctx: GatherContext) -> None:
     except Exception as exc:
         _failed(art, gatherer, f"{gatherer.label}：程序内部错误", describe(exc))
     finally:
-        art.timings[gatherer.key] = _elapsed(wall, cpu)
+        spent = _elapsed(wall, cpu)
+        before = art.timings.get(gatherer.key, {})  # work done for it during the render
+        art.timings[gatherer.key] = {k: round(v + before.get(k, 0.0), 1) for k, v in spent.items()}
     for name in gatherer.fields:  # a probe that reports its own failure inside its result
         reason = failure_inside(getattr(art, name))
         if reason:

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from auditor.extract.page_type import TypeRules
 from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.elderly import probe_elderly
 from auditor.gather.links import LinkChecker
-from auditor.gather.phone import render_phone
+from auditor.gather.phone import declares_device_width, phone_by_resize, render_phone
 from auditor.gather.render import RenderSettings, new_context, new_tab, render
 
 __all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
@@ -277,6 +278,9 @@ class SiteSession:
         self._free: list[TabWatch] = []
         self._all: list[TabWatch] = []
         self.stuck_pages = 0  # pages whose scripts overran a step
+        # How this site's pages are seen at a phone's width: "unknown" until its home page has
+        # been both narrowed and loaded as a phone; then "resize" or "load" (gather/phone.py).
+        self.phone_mode = "unknown"
 
     async def take(self) -> TabWatch:
         """A free tab of this site's context (a new one when all are busy)."""
@@ -309,8 +313,14 @@ class SiteSession:
                 pass
         await tab.close()
 
-    async def render(self, url: str, screenshot: Path | None) -> Artifacts:
-        """Render ``url``; a failed load is tried again in a fresh tab before it counts."""
+    async def render(
+        self, url: str, screenshot: Path | None, phone_shot: Path | None = None
+    ) -> Artifacts:
+        """Render ``url``; a failed load is tried again in a fresh tab before it counts.
+
+        With ``phone_shot``, a page that asks phones for their width is then measured in the
+        same tab narrowed to a phone's (``Artifacts.mobile``), instead of a second load.
+        """
         options = self.renderer.options
         failures: list[dict[str, Any]] = []
         pause = options.retry_pause_s
@@ -320,6 +330,8 @@ class SiteSession:
                 art = Artifacts(url=url)
                 try:
                     art = await render(tab, url, screenshot, options.settings, self.guard)
+                    if phone_shot and art.loaded and declares_device_width(art):
+                        await self._narrowed(tab, art, phone_shot)
                 except Exception as exc:  # a fault of ours or the browser's, not the site's
                     art = _crashed(url, exc)
                 finally:
@@ -336,6 +348,14 @@ class SiteSession:
         if art.loading.get("timed_out_steps"):
             self.stuck_pages += 1
         return art
+
+    async def _narrowed(self, tab: TabWatch, art: Artifacts, phone_shot: Path) -> None:
+        if tab.page.is_closed():
+            return
+        start = time.perf_counter()
+        limit = self.renderer.options.settings.timeout_ms / 1000
+        art.mobile = await phone_by_resize(tab, art.final_url or art.url, phone_shot, limit)
+        art.timings["phone"] = {"wall_ms": round((time.perf_counter() - start) * 1000, 1)}
 
     async def with_tab(self, url: str, work: Callable[[Page], Awaitable[T]]) -> T:
         """Run ``work`` in one of this site's tabs, counted against ``url``'s host like a render."""

@@ -19,12 +19,16 @@ so evidence must scale rects by ``device_scale_factor`` before cropping.
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
+from auditor.artifacts import Artifacts
+from auditor.browser.bounded import StepTimeout, TabWatch
 from auditor.browser.netguard import NetworkGuard
 from auditor.errors import first_line, human_load_error
 from auditor.gather import GatherContext
@@ -40,8 +44,11 @@ __all__ = [
     "MIN_FONT_PX",
     "PHONE_VIEWPORT",
     "SCREENSHOT_MAX_CSS_HEIGHT",
+    "agrees",
+    "declares_device_width",
     "navigation_error",
     "page_text_stats",
+    "phone_by_resize",
     "render_phone",
 ]
 
@@ -82,29 +89,9 @@ async def render_phone(
     guard: NetworkGuard | None = None,
 ) -> dict[str, Any]:
     """Open ``url`` as a phone would; plain JSON for ``Artifacts.mobile``. Never raises."""
+    result = _blank(url, DEVICE_SCALE, "load")
+    result["user_agent"] = _user_agent(browser)
     w, h = PHONE_VIEWPORT
-    result: dict[str, Any] = {
-        "url": url,
-        "final_url": "",
-        "status": None,
-        "viewport_meta": None,
-        "viewport_width": w,
-        "viewport_height": h,
-        "device_scale_factor": DEVICE_SCALE,
-        "layout_width": 0,
-        "document_width": 0,
-        "document_height": 0,
-        "overflow": [],
-        "overflow_total": 0,
-        "small_text": [],
-        "small_text_total": 0,
-        "main_font_px": 0.0,
-        "main_text_chars": 0,
-        "truncated": {},  # list -> how many there were, for lists the page scripts cut
-        "screenshot": "",
-        "user_agent": _user_agent(browser),
-        "error": "",
-    }
     ctx: BrowserContext | None = None
     try:
         ctx = await new_context(
@@ -130,12 +117,7 @@ async def render_phone(
         result["status"] = response.status if response else None
         with contextlib.suppress(PlaywrightError):
             await page.evaluate(_SETTLE, [100, 3000])
-        layout: dict[str, Any] = await page.evaluate(_LAYOUT, [MAX_OVERFLOW])
-        stats = await page_text_stats(page)
-        result.update(layout)
-        result.update(stats)
-        result["truncated"] = {**layout.get("truncated", {}), **stats.get("truncated", {})}
-        await _screenshot(page, result, screenshot)
+        await _measure(page, result, screenshot)
     except PlaywrightError as exc:
         result.update(error="手机视口渲染失败", detail=_first_line(exc))
     finally:
@@ -143,6 +125,96 @@ async def render_phone(
             with contextlib.suppress(PlaywrightError):
                 await ctx.close()
     return result
+
+
+def _blank(url: str, scale: int, method: str) -> dict[str, Any]:
+    """Every key present, so stored JSON has one shape."""
+    w, h = PHONE_VIEWPORT
+    return {
+        "url": url,
+        "final_url": "",
+        "status": None,
+        "method": method,  # "load": a real phone load; "resize": the desktop tab narrowed
+        "viewport_meta": None,
+        "viewport_width": w,
+        "viewport_height": h,
+        "device_scale_factor": scale,
+        "layout_width": 0,
+        "document_width": 0,
+        "document_height": 0,
+        "overflow": [],
+        "overflow_total": 0,
+        "small_text": [],
+        "small_text_total": 0,
+        "main_font_px": 0.0,
+        "main_text_chars": 0,
+        "truncated": {},  # list -> how many there were, for lists the page scripts cut
+        "screenshot": "",
+        "user_agent": "",
+        "error": "",
+    }
+
+
+async def _measure(page: Page, result: dict[str, Any], screenshot: Path) -> None:
+    layout: dict[str, Any] = await page.evaluate(_LAYOUT, [MAX_OVERFLOW])
+    stats = await page_text_stats(page)
+    result.update(layout)
+    result.update(stats)
+    result["truncated"] = {**layout.get("truncated", {}), **stats.get("truncated", {})}
+    await _screenshot(page, result, screenshot)
+
+
+def declares_device_width(art: Artifacts) -> bool:
+    """A page that asks phones for their own width: narrowing the desktop tab shows what a
+    phone lays out, unless the site serves phones other pages (checked on its home page)."""
+    meta = art.meta_any_case("viewport")
+    return bool(meta and re.search(r"width\s*=\s*device-width", meta.content, re.I))
+
+
+async def phone_by_resize(
+    tab: TabWatch, url: str, screenshot: Path, limit_s: float
+) -> dict[str, Any]:
+    """The loaded desktop tab narrowed to a phone's width: the same measures, no second load.
+
+    Media queries and resize handlers run as on a phone; the user agent and touch do not
+    change, so sites that pick pages by user agent are found on their home page (see
+    :func:`agrees`) and get real phone loads. The tab is widened back afterwards.
+    """
+    page = tab.page
+    result = _blank(url, 1, "resize")
+    result.update(final_url=page.url, status=200)
+    desktop = page.viewport_size
+    w, h = PHONE_VIEWPORT
+    try:
+        await tab.run("手机宽度排版", page.set_viewport_size({"width": w, "height": h}), 5.0)
+        with contextlib.suppress(PlaywrightError):
+            await tab.evaluate("手机宽度排版", _SETTLE, [60, 1000], 3.0)
+        await tab.run("手机宽度测量", _measure(page, result, screenshot), limit_s)
+    except (PlaywrightError, StepTimeout) as exc:
+        result.update(error="手机宽度排版失败", detail=_first_line(exc))
+    finally:
+        if desktop and not page.is_closed():
+            with contextlib.suppress(PlaywrightError, StepTimeout):
+                await tab.run("恢复桌面宽度", page.set_viewport_size(desktop), 5.0)
+    return result
+
+
+def agrees(resized: dict[str, Any] | None, real: dict[str, Any], desktop_url: str) -> bool:
+    """Does narrowing the tab show what a real phone load shows? Decided once per site."""
+    if not resized or resized.get("error") or real.get("error") or not real.get("status"):
+        return False
+    if _place(real.get("final_url", "")) != _place(desktop_url):
+        return False  # phones are sent elsewhere (an m. site): the user agent decides
+    return (
+        abs(real["document_width"] - resized["document_width"]) <= 16
+        and bool(real["overflow_total"]) == bool(resized["overflow_total"])
+        and abs(real["main_font_px"] - resized["main_font_px"]) <= 1.0
+    )
+
+
+def _place(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "", parts.path.rstrip("/"))
 
 
 async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
@@ -172,4 +244,15 @@ def _first_line(exc: Exception) -> str:
 
 
 async def gather(ctx: GatherContext) -> None:
-    ctx.art.mobile = await ctx.renderer.phone(ctx.session, ctx.url, ctx.file("-mobile.png"))
+    """The page at a phone's width: from the render's narrowed tab where the site allows it,
+    else a real phone load. On the home page both are made and compared, once per site."""
+    session = ctx.session
+    if ctx.art.mobile is not None and not ctx.is_home:
+        return  # measured in the narrowed desktop tab during the render
+    resized = ctx.art.mobile
+    real = await ctx.renderer.phone(session, ctx.url, ctx.file("-mobile.png"))
+    if ctx.is_home and session.phone_mode == "unknown":
+        same = agrees(resized, real, ctx.url)
+        session.phone_mode = "resize" if same else "load"
+        real["site_phone_mode"] = session.phone_mode
+    ctx.art.mobile = real
