@@ -8,17 +8,13 @@ import pytest
 
 from auditor.artifacts import Artifacts, Image, Region, TextBlock
 from auditor.checks.qr_rules import (
-    candidates,
     garbled_reason,
-    hints_of,
     judge_image_status,
     judge_payload,
     judge_target_status,
-    load_platforms,
-    nearby_text,
-    src_suggests_qr,
-    target_of,
 )
+from auditor.extract.platforms import hints_of, load_platforms, src_suggests_qr, target_of
+from auditor.extract.qr_candidates import candidates, nearby_text
 from auditor.model import Rect
 
 P = load_platforms()

@@ -25,8 +25,9 @@ from PIL import Image as PILImage
 from auditor.artifacts import Artifacts, Region, TextBlock
 from auditor.artifacts import Image as Img
 from auditor.checks.base import run_check
-from auditor.checks.qr import qr_image
+from auditor.checks.qr import qr_image, verdict_of
 from auditor.evidence import cjk_font_path, render_evidence
+from auditor.extract.platforms import load_platforms
 from auditor.gather.qr import _verify, gather_qr, scan_screenshot
 from auditor.gather.qr_decode import decode
 from auditor.model import Outcome, Rect, SiteSpec
@@ -240,8 +241,9 @@ def test_each_candidate_is_read_and_judged(
 ) -> None:
     cand = by_src(gathered[0])[src]
     assert cand["payload"] == payload
-    assert cand["kind"] == kind
-    assert cand["reason"]
+    verdict = verdict_of(cand, load_platforms(), "www.example.gov.cn")
+    assert (verdict.kind if verdict else None) == kind
+    assert verdict is None or verdict.reason
 
 
 def test_css_background_code_is_found_by_the_scan_with_its_caption(
@@ -283,8 +285,9 @@ def test_results_are_plain_json(gathered: tuple[list[dict[str, Any]], FakeNet]) 
     for c in found:
         assert {
             "src", "selector", "rect", "caption", "platform_hint", "payload", "decoder",
-            "looks_like_qr", "image_status", "target_status", "kind", "reason",
+            "looks_like_qr", "attempts", "image_status", "target_status", "note",
         } <= set(c)  # fmt: skip
+        assert "kind" not in c, "the gatherer records; the qr-image check judges"
 
 
 def test_artifacts_with_qr_survive_save_and_load(
@@ -300,8 +303,8 @@ def test_without_fetch_image_a_hidden_code_is_reported_as_not_decoded(page: Page
     net = FakeNet()
     found = asyncio.run(gather_qr(page.artifacts(), page.shot, fetch_status=net.fetch_status))
     hover = by_src(found)["https://www.example.gov.cn/img/hover.png"]
-    assert (hover["payload"], hover["kind"]) == (None, None)
-    assert "未显示" in hover["reason"]
+    assert (hover["payload"], hover["note"]) == (None, "not-drawn")
+    assert verdict_of(hover, load_platforms(), "www.example.gov.cn") is None
 
 
 def test_screenshot_may_be_a_file(page: Page, tmp_path: Path) -> None:
@@ -439,17 +442,34 @@ def test_check_reports_one_finding_per_problem_candidate(
 
 def test_check_passes_when_every_code_is_fine() -> None:
     ok = {
-        "kind": None,
+        "note": "",
+        "src": "https://www.example.gov.cn/img/ewm_wx.png",
         "payload": WECHAT,
         "caption": "微信",
+        "platform_hint": "wechat",
+        "target_status": 200,
         "rect": None,
-        "reason": "扫码结果为微信",
     }
     (finding,) = run_check(qr_image, page_with_qr([ok]), SiteSpec(url=HOME))
     assert finding.outcome == Outcome.PASS
 
 
-def test_check_marks_inconclusive_candidates_for_review() -> None:
+def test_a_platform_refusing_the_probe_is_for_review_not_a_failure() -> None:
+    cand = {
+        "note": "",
+        "src": "https://www.example.gov.cn/img/wb.png",
+        "payload": WEIBO,
+        "caption": "微博",
+        "platform_hint": "weibo",
+        "target_status": 403,
+        "rect": {"x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0},
+    }
+    (finding,) = run_check(qr_image, page_with_qr([cand]), SiteSpec(url=HOME))
+    assert finding.outcome == Outcome.REVIEW and finding.data["kind"] == "target-unreachable"
+    assert "HTTP 403" in finding.message and finding.rect == Rect(1.0, 2.0, 3.0, 4.0)
+
+
+def test_codes_judged_by_an_older_version_keep_their_stored_verdict() -> None:
     cand = {
         "kind": "target-unreachable",
         "review": True,

@@ -1,7 +1,8 @@
-"""The QR gatherer: find the codes a page shows, read them, and judge where they lead.
+"""The QR gatherer: find the codes a page shows, read them, and ask where they lead.
 
 It runs after the render, on the page's artifacts and its full-page screenshot, and returns plain
-JSON dicts for ``Artifacts.qr`` that the ``qr-image`` check reads. Codes are read from the
+JSON dicts for ``Artifacts.qr``: what each code says and what its image and its target answered.
+The ``qr-image`` check judges them (``checks/qr_rules.py``). Codes are read from the
 screenshot, i.e. as drawn on the page (CSS backgrounds and canvases have no file at all). Only
 when the drawn copy cannot be read and the file is clearly bigger (the screenshot is at device
 scale 1; a phone's HiDPI screen draws the file's own pixels), or when it is not drawn (hover
@@ -35,17 +36,8 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from auditor.artifacts import Artifacts
-from auditor.checks.qr_rules import (
-    MIN_SIDE,
-    Candidate,
-    Platforms,
-    Verdict,
-    candidates,
-    judge_image_status,
-    judge_payload,
-    judge_target_status,
-    load_platforms,
-)
+from auditor.extract.platforms import Platforms, load_platforms, target_of
+from auditor.extract.qr_candidates import MIN_SIDE, Candidate, candidates
 from auditor.gather import GatherContext
 from auditor.gather.qr_decode import QR_FORMATS, DecodeResult, decode, qr_regions
 from auditor.model import Rect
@@ -101,7 +93,7 @@ async def gather_qr(
     async def finish(s: _Seen) -> dict[str, Any]:
         if s.result is None or s.result.payload is None:
             s = await _from_file(s, fetch_image)
-        return await _judge(s, platforms, site_host, status_of)
+        return await _observe(s, platforms, site_host, status_of)
 
     return list(await asyncio.gather(*(finish(s) for s in seen)))
 
@@ -320,77 +312,35 @@ def _data_url_bytes(src: str) -> bytes | None:
         return None
 
 
-# -- judging ---------------------------------------------------------------------------------
+# -- what each candidate said and answered ------------------------------------------------
 
 
-async def _judge(
+async def _observe(
     s: _Seen,
     platforms: Platforms,
     site_host: str,
     status_of: Callable[[str], Awaitable[int | str | None]],
 ) -> dict[str, Any]:
+    """The stored facts of one candidate; the HTTP answers its check needs are asked here."""
     c = s.cand
     out = _as_dict(c, s.result)
+    out["note"] = s.note
     if s.note == "broken":
-        status: int | str | None = None
         if c.src.startswith(("http://", "https://")):
-            status = await status_of(c.src)
-        out["image_status"] = status
-        return _with(out, judge_image_status(status, c.src, c.caption))
-    result = s.result
-    payload = result.payload if result else None
-    if payload is None and s.scan_payload is not None:
-        payload = s.scan_payload  # the whole-page pass read it; the crop did not
-        out.update(payload=payload, decoder="zxing", looks_like_qr=True)
-    if payload is None:
-        if s.note == "not-drawn":
-            out["reason"] = "图片未显示在截图中（如悬停弹出），未能解码"
-        elif s.note == "budget":
-            out["reason"] = "超出本页解码时间预算，未解码"
-        elif result is not None and result.looks_like_qr:
-            said = f"标注为“{c.caption[:24]}”的二维码" if c.caption else "二维码"
-            return _with(
-                out,
-                Verdict(
-                    "undecodable",
-                    f"{said}无法识别：检出二维码定位图案，但 zxing、OpenCV、pyzbar 均未能解码"
-                    f"（已尝试 {result.attempts} 次，含放大、二值化、反色等预处理）",
-                    expected="可扫码识别的二维码",
-                    found="无法解码",
-                ),
-            )
-        else:
-            out["reason"] = "未检出二维码定位图案，不是二维码（可能为图标或图片）"
+            out["image_status"] = await status_of(c.src)
         return out
-    target, verdict = judge_payload(payload, c.hints, c.caption, platforms, site_host)
-    if target.url:
-        out["target_status"] = await status_of(target.url)
-    if verdict is None:
-        verdict = judge_target_status(out["target_status"], target, c.caption, payload, platforms)
-    if verdict is None:
-        where = platforms.names([target.platform]) if target.platform else _KIND_NAMES[target.kind]
-        status = out["target_status"]
-        reached = f"，可访问（HTTP {status}）" if isinstance(status, int) else ""
-        out["reason"] = f"扫码结果为{where}：{payload[:100]}{reached}"
-        return out
-    return _with(out, verdict)
-
-
-_KIND_NAMES = {
-    "platform": "平台链接",
-    "gov": "政府网站",
-    "site": "本网站页面",
-    "trusted": "中央媒体或可信网站",
-    "shortener": "短链接",
-    "cloud": "云存储地址",
-    "other": "网址",
-    "text": "文字",
-}
+    if out["payload"] is None and s.scan_payload is not None:
+        # The whole-page pass read it; the crop did not.
+        out.update(payload=s.scan_payload, decoder="zxing", looks_like_qr=True)
+    if out["payload"] is not None:
+        target = target_of(out["payload"], platforms, site_host)
+        if target.url:
+            out["target_status"] = await status_of(target.url)
+    return out
 
 
 def _as_dict(c: Candidate, result: DecodeResult | None) -> dict[str, Any]:
-    """The stored shape (``Artifacts.qr`` items). Keys beyond the issue's list: review,
-    expected, found (for the finding's data), snippet and nominated_by (label/src/scan)."""
+    """The stored shape (``Artifacts.qr`` items); ``note`` says why a code was not decoded."""
     return {
         "src": c.src,
         "selector": c.selector,
@@ -400,21 +350,12 @@ def _as_dict(c: Candidate, result: DecodeResult | None) -> dict[str, Any]:
         "payload": result.payload if result else None,
         "decoder": result.decoder if result else "",
         "looks_like_qr": bool(result and result.looks_like_qr),
+        "attempts": result.attempts if result else 0,
         "image_status": None,
         "target_status": None,
-        "kind": None,
-        "reason": "",
-        "review": False,
-        "expected": "",
-        "found": "",
         "snippet": c.snippet,
         "nominated_by": c.why,
     }
-
-
-def _with(out: dict[str, Any], v: Verdict) -> dict[str, Any]:
-    out.update(kind=v.kind, reason=v.reason, review=v.review, expected=v.expected, found=v.found)
-    return out
 
 
 async def gather(ctx: GatherContext) -> None:
