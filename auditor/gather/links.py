@@ -23,13 +23,11 @@ Results are plain JSON dicts, stored as ``Artifacts.link_status`` and judged by 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -52,6 +50,16 @@ from auditor.checks.link_rules import (
 )
 from auditor.gather import GatherContext
 from auditor.gather.link_failures import Failure, classify_exception
+from auditor.gather.link_results import (
+    MAX_BODY_BYTES,
+    Host,
+    Reply,
+    absolute,
+    blank_result,
+    is_ok,
+    shortened,
+    skipped_result,
+)
 
 __all__ = ["DEFAULT_USER_AGENT", "MAX_BODY_BYTES", "BrowserRecheck", "LinkChecker"]
 
@@ -59,54 +67,11 @@ DEFAULT_USER_AGENT: Final = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
-MAX_BODY_BYTES: Final = 64 * 1024  # enough for any "页面不存在" page; stops at large attachments
 _HOST_DOWN_AFTER: Final = 3  # failed URLs in a row after which a host's URLs get no retries
 _RECHECK_GRACE_S: Final = 5.0  # a browser navigation gets its timeout plus this, then is dropped
 
 BrowserRecheck = Callable[[str], Awaitable[int | None]]
 """Open the URL in the real browser; return the HTTP status it saw, or None if it saw none."""
-
-
-@dataclass
-class _Host:
-    """Politeness state of one host (``host:port``): a semaphore and the next allowed start."""
-
-    limit: asyncio.Semaphore
-    delay_s: float
-    next_start: float = 0.0
-    failures: int = 0  # URLs in a row whose last attempt timed out, dropped or got a 5xx
-
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        async with self.limit:
-            loop = asyncio.get_running_loop()
-            now = loop.time()
-            start = max(now, self.next_start)
-            self.next_start = start + self.delay_s  # reserve before sleeping: no lock needed
-            if start > now:
-                await asyncio.sleep(start - now)
-            yield
-
-
-@dataclass
-class _Reply:
-    """The end of one attempt: a redirect chain walked with one method."""
-
-    method: str
-    final_url: str
-    redirects: list[str] = field(default_factory=list)
-    status: int | None = None
-    content_type: str = ""
-    body: bytes | None = None  # GET only, at most MAX_BODY_BYTES
-    failure: Failure | None = None
-    elapsed_s: float = 0.0
-
-    @property
-    def transient(self) -> bool:
-        """Worth another attempt: a timeout, a dropped connection or a 5xx."""
-        if self.failure is not None:
-            return self.failure.retryable
-        return self.status is not None and 500 <= self.status <= 599
 
 
 class LinkChecker:
@@ -147,7 +112,7 @@ class LinkChecker:
         self.browser_recheck = browser_recheck
         self.user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
-        self._hosts: dict[str, _Host] = {}
+        self._hosts: dict[str, Host] = {}
         self._cache: dict[str, asyncio.Task[dict[str, Any]]] = {}
         self._fingerprints: dict[str, asyncio.Task[Fingerprint]] = {}
 
@@ -188,7 +153,7 @@ class LinkChecker:
         """The result for ``url``: fetched once per checker, shared by concurrent callers."""
         key = normalize_url(url)
         if key is None:
-            return _skipped(url)
+            return skipped_result(url)
         if self._client is None:
             raise RuntimeError("LinkChecker is not open; use `async with LinkChecker() as c:`")
         task = self._cache.get(key)
@@ -212,7 +177,7 @@ class LinkChecker:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug here must cost one link's verdict, not the run
-            result = _result(url)
+            result = blank_result(url)
             result.update(kind=ERROR, reason=f"检查出错：{type(exc).__name__}: {exc}"[:200])
             result["internal_error"] = True
             return result
@@ -224,14 +189,14 @@ class LinkChecker:
         host.failures = host.failures + 1 if replies[-1].transient else 0
         return await self._judge(url, replies)
 
-    async def _fetch(self, url: str, *, down: bool) -> list[_Reply]:
+    async def _fetch(self, url: str, *, down: bool) -> list[Reply]:
         """HEAD, then GET when needed, with retries; every attempt made, last one decisive."""
         head = await self._attempt("HEAD", url)
         replies = [head]
         failure = head.failure
         if failure is not None and not failure.retryable and failure.kind != REDIRECT_LOOP:
             return replies  # DNS, certificate, bad URL: a GET would fail the same way
-        if failure is None and head.status is not None and _ok(head.status):
+        if failure is None and head.status is not None and is_ok(head.status):
             if not looks_like_html(head.content_type, head.final_url):
                 return replies  # an image or an attachment: HEAD is enough
             # A 2xx page: read it (GET where HEAD ended) to tell a real page from a soft-404.
@@ -253,10 +218,10 @@ class LinkChecker:
                 break
         return replies
 
-    async def _judge(self, url: str, replies: list[_Reply]) -> dict[str, Any]:
+    async def _judge(self, url: str, replies: list[Reply]) -> dict[str, Any]:
         """Turn the last reply into a result; ask the browser about blocks, the host about 200s."""
         last = replies[-1]
-        result = _result(url)
+        result = blank_result(url)
         result.update(
             status=last.status,
             final_url=last.final_url,
@@ -294,7 +259,7 @@ class LinkChecker:
             result.update(kind=kind, reason=reason)
             return result
         soft = soft_404_reason(url, last.final_url, bool(last.redirects), page, None)
-        if soft is None and page is not None and _ok(last.status):
+        if soft is None and page is not None and is_ok(last.status):
             fingerprint = await self._fingerprint(last.final_url)
             soft = soft_404_reason(url, last.final_url, bool(last.redirects), page, fingerprint)
         if soft is not None:
@@ -378,17 +343,17 @@ class LinkChecker:
 
     # -- HTTP ----------------------------------------------------------------------------------
 
-    def _host(self, url: str) -> _Host:
+    def _host(self, url: str) -> Host:
         netloc = urlsplit(url).netloc.lower()
         host = self._hosts.get(netloc)
         if host is None:
-            host = self._hosts[netloc] = _Host(asyncio.Semaphore(self.per_host), self.delay_s)
+            host = self._hosts[netloc] = Host(asyncio.Semaphore(self.per_host), self.delay_s)
         return host
 
-    async def _attempt(self, method: str, url: str, *, redirects: Sequence[str] = ()) -> _Reply:
+    async def _attempt(self, method: str, url: str, *, redirects: Sequence[str] = ()) -> Reply:
         """Walk the redirect chain from ``url`` with ``method``, within ``timeout_s`` in total."""
         assert self._client is not None
-        reply = _Reply(method=method, final_url=url, redirects=list(redirects))
+        reply = Reply(method=method, final_url=url, redirects=list(redirects))
         seen = {url, *redirects}
         current = url
         remaining = self.timeout_s
@@ -415,13 +380,13 @@ class LinkChecker:
             location = headers.get("location", "").strip()
             if status not in REDIRECT_STATUSES or not location:
                 return reply
-            target = _absolute(current, location)
+            target = absolute(current, location)
             if target is None:
                 return reply  # judged as a redirect without a usable Location
             reply.redirects.append(target)
             reply.final_url = target
             if target in seen:
-                chain = " → ".join(_short([url, *reply.redirects]))
+                chain = " → ".join(shortened([url, *reply.redirects]))
                 reply.failure = Failure(REDIRECT_LOOP, f"重定向循环：{chain}")
                 return reply
             if hop == self.max_redirects:
@@ -448,46 +413,6 @@ class LinkChecker:
                         break
                 body = b"".join(chunks)[:MAX_BODY_BYTES]
             return response.status_code, response.headers, body
-
-
-def _ok(status: int) -> bool:
-    return 200 <= status <= 299
-
-
-def _absolute(base: str, location: str) -> str | None:
-    """The redirect target as an absolute, fragment-free http(s) URL (None if unusable)."""
-    try:
-        return normalize_url(urljoin(base, location))
-    except ValueError:
-        return None
-
-
-def _short(urls: list[str], limit: int = 5) -> list[str]:
-    return urls if len(urls) <= limit else [*urls[:2], "…", *urls[-2:]]
-
-
-def _result(url: str) -> dict[str, Any]:
-    """A result with every key present, so stored JSON has one shape."""
-    return {
-        "url": url,
-        "status": None,
-        "final_url": url,
-        "redirects": [],
-        "kind": None,
-        "reason": "",
-        "elapsed_ms": 0,
-        "method": "HEAD",
-        "content_type": "",
-        "attempts": 0,
-        "browser_status": None,
-        "skipped": False,
-    }
-
-
-def _skipped(url: str) -> dict[str, Any]:
-    result = _result(url)
-    result.update(method=None, skipped=True, reason="非 http(s) 链接，未检查")
-    return result
 
 
 async def gather(ctx: GatherContext) -> None:
