@@ -299,3 +299,42 @@ def test_urls_to_check_skips_what_is_not_a_remote_page(href):
 def test_urls_to_check_normalises_scheme_and_host_case():
     art = page([link("HTTP://WWW.Example.GOV.cn/zcwj/a.html", "x")])
     assert urls_to_check(art) == [POLICY.replace("https", "http")]
+
+
+# -- the check judges what was observed ------------------------------------------------------
+
+
+def observed(url: str, code: int, **facts: Any) -> dict[str, Any]:
+    """A result as the link checker now stores it: the facts, and a verdict judged when stored
+    (here deliberately wrong, as if by an older rule, to show that the check judges again)."""
+    base = {"failure": None, "retried": 0, "browser_asked": False, "soft_404": None}
+    return status(url, None, code, **{**base, **facts})
+
+
+@pytest.mark.parametrize(
+    ("facts", "kind", "words"),
+    [
+        ({"code": 404}, "broken", "返回 404"),
+        ({"code": 500, "retried": 2}, "server-error", "重试 2 次"),
+        ({"code": 200, "soft_404": "页面显示“页面不存在”"}, "soft-404", "页面不存在"),
+        ({"code": 403, "browser_asked": True, "browser_status": 403}, "blocked", "请人工确认"),
+        ({"code": 403, "browser_asked": True, "browser_status": 200}, None, "浏览器复核正常"),
+        ({"code": 200, "blocked_page": True}, "blocked", "未经浏览器复核"),
+        (
+            {"code": None, "failure": {"kind": "dns", "reason": "域名无法解析（DNS 查询失败）"}},
+            "dns",
+            "域名无法解析",
+        ),
+    ],
+)
+def test_the_check_judges_the_stored_observation_again(facts, kind, words) -> None:
+    from auditor.checks.link_rules import judge_link
+
+    code = facts.pop("code")
+    result = observed(POLICY, code, **facts)
+    assert judge_link(result)[0] == kind and words in judge_link(result)[1]
+    found = findings(page([link(POLICY, "政策文件")], link_status={POLICY: result}))
+    if kind is None:
+        assert [f.outcome for f in found] == [Outcome.PASS]
+    else:
+        assert found[0].data["kind"] == kind and words in found[0].message

@@ -1,7 +1,8 @@
 """Pure rules for link health: which URLs to test, and what a status, an error or a body means.
 
-Nothing here does I/O, so every rule is unit-testable with plain values; ``checker.py`` does the
-HTTP and calls these. The kinds follow issue 3 and standards.md §7.3 A10 (broken = status ≥ 400,
+Nothing here does I/O, so every rule is unit-testable with plain values; the link checker
+(``gather/links.py``) does the HTTP and records what it saw, and :func:`judge_link` turns that into
+a verdict — for the checker when it stores a result and for ``link-health`` when it judges one. The kinds follow issue 3 and standards.md §7.3 A10 (broken = status ≥ 400,
 a timeout over 15 s, or a DNS failure; the vendors' classes are 404/408/5xx), plus the kinds a real
 crawl of government sites needs so that a finding is not a false alarm:
 
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from auditor.artifacts import Artifacts
@@ -190,6 +191,58 @@ def status_reason(status: int, kind: str | None) -> str:
     if kind == TIMEOUT:
         return f"返回 {status}（请求超时），无法访问"
     return f"返回 {status}，无法访问"
+
+
+# -- one link's verdict ----------------------------------------------------------------------
+
+
+_TLS_NOTE = "证书链不完整（缺少中间证书，浏览器可自动补全）"
+
+
+def judge_link(r: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The kind (None: fine) and the Chinese reason of one checked URL, from what was observed.
+
+    The link checker records the facts (final status, network failure, retries, a blocked or
+    "页面不存在" body, what the real browser saw) and calls this; ``link-health`` calls it again
+    on saved results, so ``check --from`` judges links with the current rules.
+    """
+    if r.get("internal_error") or r.get("skipped") or "failure" not in r:
+        return r.get("kind"), str(r.get("reason", ""))  # not observed: the stored answer stands
+    retried = int(r.get("retried") or 0)
+    again = f"（重试 {retried} 次后仍失败）" if retried else ""
+    seen = r.get("browser_status")
+    failure = r.get("failure")
+    if failure:
+        if failure.get("kind") == TLS and failure.get("browser_may_differ"):
+            if seen is None:
+                return TLS, failure["reason"]
+            kind = kind_of_status(seen)
+            if kind is None:
+                return None, f"{_TLS_NOTE}；浏览器访问正常（{seen}）"
+            return kind, f"{_TLS_NOTE}；浏览器复核{status_reason(seen, kind)}"
+        return failure["kind"], failure["reason"] + again
+    status = int(r["status"])
+    if r.get("redirect_without_target"):
+        return ERROR, f"返回 {status} 重定向，但未给出有效的目标地址"
+    if r.get("blocked_page") or kind_of_status(status) == BLOCKED:
+        what = f"返回 {status}，" if status != 200 else ""
+        reason = f"{what}访问被服务器或防火墙拦截"
+        if not r.get("browser_asked"):
+            return BLOCKED, reason + "（未经浏览器复核，请人工确认）"
+        if seen is None:
+            return BLOCKED, reason + "（浏览器复核未能打开，请人工确认）"
+        kind = kind_of_status(seen)
+        if kind == BLOCKED:
+            return BLOCKED, reason + f"（浏览器复核仍返回 {seen}，请人工确认）"
+        if kind is None:
+            return None, f"{reason}，但浏览器复核正常（{seen}）"
+        return kind, f"浏览器复核{status_reason(seen, kind)}"
+    kind = kind_of_status(status)
+    if kind is not None:
+        return kind, status_reason(status, kind) + again
+    if r.get("soft_404"):
+        return SOFT_404, str(r["soft_404"])
+    return None, status_reason(status, None)
 
 
 # -- bodies ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor.artifacts import Artifacts, Image, Link
 from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
-from auditor.checks.link_rules import BLOCKED, ERROR, is_attachment, normalize_url
+from auditor.checks.link_rules import BLOCKED, ERROR, is_attachment, judge_link, normalize_url
 from auditor.model import PageType, Role, Severity, SiteSpec
 
 _LABEL_CHARS = 30
@@ -41,12 +41,13 @@ def link_health(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """页面上的链接、图片和附件须能正常访问（无错链、断链、软404）。"""
     if not page.link_status:
         raise NotApplicable("本页未进行链接检查")
-    bad = {url: r for url, r in page.link_status.items() if r.get("kind") and not r.get("skipped")}
+    judged = {url: _judged(r) for url, r in page.link_status.items() if not r.get("skipped")}
+    bad = {url: r for url, r in judged.items() if r.get("kind")}
     if not bad:
         return []
     reviews = {url for url, r in bad.items() if _is_review(r)}
     totals: dict[str, Any] = {
-        "page_checked_total": sum(1 for r in page.link_status.values() if not r.get("skipped")),
+        "page_checked_total": len(judged),
         "page_broken_total": len(bad) - len(reviews),
         "page_review_total": len(reviews),
         "page_kind_counts": dict(Counter(str(r["kind"]) for r in bad.values())),
@@ -71,6 +72,12 @@ def link_health(page: Artifacts, site: SiteSpec) -> list[Problem]:
             )
         )
     return problems
+
+
+def _judged(r: dict[str, Any]) -> dict[str, Any]:
+    """The stored observation with its kind and reason judged by the current rules."""
+    kind, reason = judge_link(r)
+    return {**r, "kind": kind, "reason": reason}
 
 
 def _is_review(result: dict[str, Any]) -> bool:

@@ -89,6 +89,13 @@ def blank_result(url: str) -> dict[str, Any]:
         "attempts": 0,
         "browser_status": None,
         "skipped": False,
+        # What was observed, for judge_link (checks/link_rules.py):
+        "retried": 0,  # attempts that failed transiently before the last one
+        "failure": None,  # the network failure of the last attempt: kind, reason
+        "redirect_without_target": False,
+        "blocked_page": False,  # a firewall's or login wall's page instead of the content
+        "browser_asked": False,  # the real browser was asked (blocks, certificate chains)
+        "soft_404": None,  # why a 200 page reads as “页面不存在”
     }
 
 

@@ -36,17 +36,16 @@ from auditor.checks.link_rules import (
     ERROR,
     REDIRECT_LOOP,
     REDIRECT_STATUSES,
-    SOFT_404,
     TLS,
     Fingerprint,
     decode_body,
+    judge_link,
     kind_of_status,
     looks_blocked,
     looks_like_html,
     normalize_url,
     signature,
     soft_404_reason,
-    status_reason,
 )
 from auditor.gather import GatherContext
 from auditor.gather.link_failures import Failure, classify_exception
@@ -219,7 +218,8 @@ class LinkChecker:
         return replies
 
     async def _judge(self, url: str, replies: list[Reply]) -> dict[str, Any]:
-        """Turn the last reply into a result; ask the browser about blocks, the host about 200s."""
+        """Record what the last reply showed, ask the browser about blocks and chains, the host
+        about 200s; the verdict itself is ``judge_link`` (also run by the link-health check)."""
         last = replies[-1]
         result = blank_result(url)
         result.update(
@@ -229,44 +229,42 @@ class LinkChecker:
             method=last.method,
             content_type=last.content_type,
             attempts=len(replies),
+            retried=sum(1 for r in replies[:-1] if r.transient),
             elapsed_ms=round(sum(r.elapsed_s for r in replies) * 1000),
         )
-        retried = sum(1 for r in replies[:-1] if r.transient)
         if last.failure is not None:
-            result.update(kind=last.failure.kind, reason=last.failure.reason)
-            if last.failure.kind == TLS and last.failure.browser_may_differ:
-                await self._recheck_tls(result)
-            elif retried:
-                result["reason"] += f"（重试 {retried} 次后仍失败）"
-            return result
+            f = last.failure
+            result["failure"] = {
+                "kind": f.kind,
+                "reason": f.reason,
+                "browser_may_differ": f.kind == TLS and f.browser_may_differ,
+            }
+            if result["failure"]["browser_may_differ"]:
+                await self._ask_browser(result)
+        else:
+            await self._observe_page(url, last, result)
+        result["kind"], result["reason"] = judge_link(result)
+        return result
+
+    async def _observe_page(self, url: str, last: Reply, result: dict[str, Any]) -> None:
         assert last.status is not None
         # Only pages are read for wording: a PDF's bytes can spell "404" by chance.
         readable = last.body is not None and looks_like_html(last.content_type, last.final_url)
         page = decode_body(last.body, last.content_type) if last.body and readable else None
         if last.status in REDIRECT_STATUSES:  # a redirect whose Location was missing or bad
-            result.update(kind=ERROR, reason=f"返回 {last.status} 重定向，但未给出有效的目标地址")
-            return result
-        kind = kind_of_status(last.status)
-        if kind == BLOCKED or (page is not None and looks_blocked(page)):
-            what = f"返回 {last.status}，" if last.status != 200 else ""
-            result.update(kind=BLOCKED, reason=f"{what}访问被服务器或防火墙拦截")
-            await self._recheck_blocked(result)
-            return result
-        if kind is not None:
-            reason = status_reason(last.status, kind)
-            if retried:
-                reason += f"（重试 {retried} 次后仍失败）"
-            result.update(kind=kind, reason=reason)
-            return result
+            result["redirect_without_target"] = True
+            return
+        result["blocked_page"] = page is not None and looks_blocked(page)
+        if result["blocked_page"] or kind_of_status(last.status) == BLOCKED:
+            await self._ask_browser(result)
+            return
+        if kind_of_status(last.status) is not None:
+            return
         soft = soft_404_reason(url, last.final_url, bool(last.redirects), page, None)
         if soft is None and page is not None and is_ok(last.status):
             fingerprint = await self._fingerprint(last.final_url)
             soft = soft_404_reason(url, last.final_url, bool(last.redirects), page, fingerprint)
-        if soft is not None:
-            result.update(kind=SOFT_404, reason=soft)
-        else:
-            result.update(kind=None, reason=status_reason(last.status, None))
-        return result
+        result["soft_404"] = soft
 
     # -- browser re-checks ---------------------------------------------------------------------
 
@@ -283,36 +281,10 @@ class LinkChecker:
             except Exception:  # the browser failing to tell is "unknown", not a verdict
                 return None
 
-    async def _recheck_blocked(self, result: dict[str, Any]) -> None:
-        """Keep ``blocked`` only if the real browser is blocked too (or cannot tell)."""
-        seen = await self._browser_status(result["url"])
-        result["browser_status"] = seen
-        if self.browser_recheck is None:
-            result["reason"] += "（未经浏览器复核，请人工确认）"
-            return
-        if seen is None:
-            result["reason"] += "（浏览器复核未能打开，请人工确认）"
-            return
-        kind = kind_of_status(seen)
-        if kind == BLOCKED:
-            result["reason"] += f"（浏览器复核仍返回 {seen}，请人工确认）"
-        elif kind is None:
-            result.update(kind=None, reason=f"{result['reason']}，但浏览器复核正常（{seen}）")
-        else:
-            result.update(kind=kind, reason=f"浏览器复核{status_reason(seen, kind)}")
-
-    async def _recheck_tls(self, result: dict[str, Any]) -> None:
-        """An incomplete certificate chain fails in Python but not in Chrome: ask Chrome."""
-        seen = await self._browser_status(result["url"])
-        result["browser_status"] = seen
-        if seen is None:
-            return
-        kind = kind_of_status(seen)
-        note = "证书链不完整（缺少中间证书，浏览器可自动补全）"
-        if kind is None:
-            result.update(kind=None, reason=f"{note}；浏览器访问正常（{seen}）")
-        else:
-            result.update(kind=kind, reason=f"{note}；浏览器复核{status_reason(seen, kind)}")
+    async def _ask_browser(self, result: dict[str, Any]) -> None:
+        """Blocks and incomplete certificate chains are asked of the real browser once."""
+        result["browser_asked"] = self.browser_recheck is not None
+        result["browser_status"] = await self._browser_status(result["url"])
 
     # -- soft-404 fingerprint ------------------------------------------------------------------
 
