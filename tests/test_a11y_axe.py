@@ -11,45 +11,28 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from helpers import A11Y_FIXTURES as FIXTURES
-from playwright.async_api import Browser, Page, async_playwright
+from helpers import BrowserSession, RunAsync
+from playwright.async_api import Page
 
-from auditor.browser.launch import launch
 from auditor.demo.server import DemoServer
 from auditor.gather.axe import MAX_NODES_PER_RULE, axe_version, run_axe
 
-T = TypeVar("T")
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-class Harness:
-    """One browser, one tab and one event loop for the whole module (browser start is slow)."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.pw = self.run(async_playwright().start())
-        self.browser: Browser = self.run(launch(self.pw, test_mode=True))
-        self.page: Page = self.run(self.browser.new_page(viewport={"width": 1366, "height": 768}))
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(coro)
-
-    def close(self) -> None:
-        self.run(self.browser.close())
-        self.run(self.pw.stop())
-        self.loop.close()
-
-
 @pytest.fixture(scope="module")
-def h() -> Iterator[Harness]:
-    harness = Harness()
-    yield harness
-    harness.close()
+def page(browser_session: BrowserSession) -> Iterator[Page]:
+    """One tab of the session browser for the whole module (axe runs in the page, tab by tab)."""
+    session = browser_session
+    tab = session.run(lambda: session.browser.new_page(viewport={"width": 1366, "height": 768}))
+    yield tab
+    session.run(tab.close)
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +41,9 @@ def server() -> Iterator[DemoServer]:
         yield s
 
 
-def axe_on(h: Harness, url: str, **kw: Any) -> dict[str, Any]:
-    h.run(h.page.goto(url, wait_until="load"))
-    return h.run(run_axe(h.page, **kw))
+def axe_on(run_async: RunAsync, page: Page, url: str, **kw: Any) -> dict[str, Any]:
+    run_async(page.goto(url, wait_until="load"))
+    return run_async(run_axe(page, **kw))
 
 
 def test_every_fixture_page_is_declared() -> None:
@@ -70,9 +53,9 @@ def test_every_fixture_page_is_declared() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED["axe"]))
 def test_fixture_page_has_exactly_its_declared_axe_results(
-    h: Harness, server: DemoServer, name: str
+    run_async: RunAsync, page: Page, server: DemoServer, name: str
 ) -> None:
-    result = axe_on(h, server.url + name)
+    result = axe_on(run_async, page, server.url + name)
     assert "error" not in result, result.get("error")
     want = EXPECTED["axe"][name]
     assert sorted(v["id"] for v in result["violations"]) == sorted(want["violations"])
@@ -89,80 +72,84 @@ def test_fixture_page_has_exactly_its_declared_axe_results(
 
 
 def test_violation_points_at_the_element_in_document_coordinates(
-    h: Harness, server: DemoServer
+    run_async: RunAsync, page: Page, server: DemoServer
 ) -> None:
-    h.run(h.page.goto(server.url + "missing-alt.html"))
-    expected = h.run(h.page.evaluate("document.getElementById('news-photo').offsetTop"))
+    run_async(page.goto(server.url + "missing-alt.html"))
+    expected = run_async(page.evaluate("document.getElementById('news-photo').offsetTop"))
     # Scrolling must not move document coordinates: they are the full-page screenshot's.
-    h.run(h.page.evaluate("document.body.style.height = '4000px'; window.scrollTo(0, 100)"))
-    result = h.run(run_axe(h.page))
+    run_async(page.evaluate("document.body.style.height = '4000px'; window.scrollTo(0, 100)"))
+    result = run_async(run_axe(page))
     (node,) = result["violations"][0]["nodes"]
     assert node["target"] == "#news-photo"
     assert node["rect"]["y"] == pytest.approx(expected, abs=1)
     assert node["rect"]["width"] == 320 and node["rect"]["height"] == 180
-    assert h.run(h.page.evaluate("window.scrollY")) == 100  # the run left the scroll alone
+    assert run_async(page.evaluate("window.scrollY")) == 100  # the run left the scroll alone
 
 
 def test_violation_inside_an_iframe_is_found_and_placed_on_the_page(
-    h: Harness, server: DemoServer
+    run_async: RunAsync, page: Page, server: DemoServer
 ) -> None:
-    result = axe_on(h, server.url + "frame.html")
+    result = axe_on(run_async, page, server.url + "frame.html")
     (node,) = result["violations"][0]["nodes"]
     assert node["target"] == "#embedded >>> #news-photo"
-    frame_top = h.run(h.page.evaluate("document.getElementById('embedded').offsetTop"))
+    frame_top = run_async(page.evaluate("document.getElementById('embedded').offsetTop"))
     assert node["rect"]["y"] > frame_top + 100  # inside the frame, below its heading
 
 
-def test_nodes_are_capped_per_rule_and_the_cut_is_counted(h: Harness) -> None:
+def test_nodes_are_capped_per_rule_and_the_cut_is_counted(run_async: RunAsync, page: Page) -> None:
     imgs = "".join(f"<img src='data:,' width='10' height='10' id='i{i}'>" for i in range(30))
-    h.run(
-        h.page.set_content(
+    run_async(
+        page.set_content(
             f"<!doctype html><html lang='zh-CN'><title>许多图片</title><body>{imgs}</body></html>"
         )
     )
-    result = h.run(run_axe(h.page))
+    result = run_async(run_axe(page))
     (rule,) = [v for v in result["violations"] if v["id"] == "image-alt"]
     assert len(rule["nodes"]) == MAX_NODES_PER_RULE
     assert rule["nodes_total"] == 30 and rule["nodes_cut"] == 30 - MAX_NODES_PER_RULE
 
 
-def test_axe_that_never_answers_ends_at_the_time_limit(h: Harness, server: DemoServer) -> None:
-    h.run(h.page.goto(server.url + "slow.html"))
+def test_axe_that_never_answers_ends_at_the_time_limit(
+    run_async: RunAsync, page: Page, server: DemoServer
+) -> None:
+    run_async(page.goto(server.url + "slow.html"))
     start = time.perf_counter()
-    result = h.run(run_axe(h.page, time_limit_s=2.0))
+    result = run_async(run_axe(page, time_limit_s=2.0))
     elapsed = time.perf_counter() - start
     assert "2 秒" in result["error"] and result["timed_out"] is True
     assert elapsed < 2.0 + 5.0
     assert result["page_usable"] is True
-    assert h.run(h.page.evaluate("1 + 1")) == 2
+    assert run_async(page.evaluate("1 + 1")) == 2
 
 
 def test_huge_page_is_interrupted_at_the_time_limit_and_the_tab_stays_usable(
-    h: Harness, server: DemoServer
+    run_async: RunAsync, page: Page, server: DemoServer
 ) -> None:
-    h.run(h.page.goto(server.url + "huge.html"))
-    assert h.run(h.page.evaluate("document.getElementsByTagName('*').length")) > 25_000
+    run_async(page.goto(server.url + "huge.html"))
+    assert run_async(page.evaluate("document.getElementsByTagName('*').length")) > 25_000
     start = time.perf_counter()
-    result = h.run(run_axe(h.page, time_limit_s=2.0))
+    result = run_async(run_axe(page, time_limit_s=2.0))
     elapsed = time.perf_counter() - start
     assert result.get("timed_out") is True, result
     assert elapsed < 2.0 + 5.0
     assert result["page_usable"] is True
     # The same tab still renders and audits the next page.
-    assert h.run(h.page.screenshot(timeout=5_000))
-    after = axe_on(h, server.url + "clean.html")
+    assert run_async(page.screenshot(timeout=5_000))
+    after = axe_on(run_async, page, server.url + "clean.html")
     assert "error" not in after and after["violations"] == []
 
 
-def test_navigation_during_the_run_is_an_error_not_an_exception(h: Harness) -> None:
-    h.run(h.page.set_content("<html><body>x</body></html>"))
+def test_navigation_during_the_run_is_an_error_not_an_exception(
+    run_async: RunAsync, page: Page
+) -> None:
+    run_async(page.set_content("<html><body>x</body></html>"))
 
     async def navigate_midway() -> dict[str, Any]:
-        task = asyncio.ensure_future(run_axe(h.page))
+        task = asyncio.ensure_future(run_axe(page))
         await asyncio.sleep(0)
-        await h.page.set_content("<html><body>y</body></html>")
+        await page.set_content("<html><body>y</body></html>")
         return await task
 
-    result = h.run(navigate_midway())
+    result = run_async(navigate_midway())
     # Either axe finished first or the context was destroyed: never a raised exception.
     assert "error" in result or "violations" in result

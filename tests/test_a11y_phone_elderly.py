@@ -6,57 +6,30 @@ What each page must produce is declared in ``tests/fixtures/a11y/expected.json``
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from helpers import A11Y_FIXTURES as FIXTURES
+from helpers import RunAsync
 from PIL import Image
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from auditor.artifacts import Artifacts
-from auditor.browser.launch import launch
 from auditor.browser.netguard import NetworkGuard
 from auditor.checks.accessibility import elderly_mode, mobile_layout
 from auditor.checks.base import run_check
 from auditor.demo.server import DemoServer
-from auditor.evidence import render_evidence
+from auditor.evidence import render_evidence, screenshot_rect
 from auditor.extract.entries import find_elderly_entry
 from auditor.gather.elderly import page_font_px, probe_elderly
-from auditor.gather.phone import DEVICE_SCALE, render_phone, screenshot_rect
+from auditor.gather.phone import DEVICE_SCALE, render_phone
 from auditor.gather.render import RenderSettings, new_context, new_tab, render
 from auditor.model import Outcome, PageType, Rect, SiteSpec
 
-T = TypeVar("T")
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 SITE = SiteSpec(url="")
-
-
-class Harness:
-    """One browser and one event loop for the whole module."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.pw = self.run(async_playwright().start())
-        self.browser: Browser = self.run(launch(self.pw, test_mode=True))
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(coro)
-
-    def close(self) -> None:
-        self.run(self.browser.close())
-        self.run(self.pw.stop())
-        self.loop.close()
-
-
-@pytest.fixture(scope="module")
-def h() -> Iterator[Harness]:
-    harness = Harness()
-    yield harness
-    harness.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +43,10 @@ def server() -> Iterator[DemoServer]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED["phone"]))
 def test_phone_render_finds_exactly_the_declared_problems(
-    h: Harness, server: DemoServer, tmp_path: Path, name: str
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path, name: str
 ) -> None:
     shot = tmp_path / "phone.png"
-    m = h.run(render_phone(h.browser, server.url + name, shot))
+    m = run_async(render_phone(chromium, server.url + name, shot))
     want = EXPECTED["phone"][name]
     assert m["error"] == ""
     assert (m["viewport_meta"] is not None) is want["viewport_meta"]
@@ -87,9 +60,9 @@ def test_phone_render_finds_exactly_the_declared_problems(
 
 
 def test_phone_overflow_and_small_text_are_measured(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
-    m = h.run(render_phone(h.browser, server.url + "phone-overflow.html", tmp_path / "p.png"))
+    m = run_async(render_phone(chromium, server.url + "phone-overflow.html", tmp_path / "p.png"))
     assert m["layout_width"] == 375 and m["document_width"] > 900
     (wide,) = m["overflow"]
     assert wide["width"] == pytest.approx(920, abs=1) and wide["right"] > 900
@@ -99,18 +72,18 @@ def test_phone_overflow_and_small_text_are_measured(
 
 
 def test_page_without_viewport_meta_is_laid_out_wide(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
-    m = h.run(render_phone(h.browser, server.url + "gov-like.html", tmp_path / "p.png"))
+    m = run_async(render_phone(chromium, server.url + "gov-like.html", tmp_path / "p.png"))
     assert m["viewport_meta"] is None and m["layout_width"] == 980
 
 
 def test_mobile_findings_crop_the_phone_screenshot(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
     shot = tmp_path / "phone.png"
     art = _artifacts(url=server.url + "phone-overflow.html")
-    art.mobile = h.run(render_phone(h.browser, art.url, shot))
+    art.mobile = run_async(render_phone(chromium, art.url, shot))
     findings = run_check(mobile_layout, art, SITE)
     assert [f.outcome for f in findings] == [Outcome.FAIL, Outcome.FAIL]
     overflow = findings[0]
@@ -127,17 +100,17 @@ def test_mobile_findings_crop_the_phone_screenshot(
 
 
 def test_responsive_page_passes_the_mobile_check(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
     art = _artifacts(url=server.url + "phone-responsive.html")
-    art.mobile = h.run(render_phone(h.browser, art.url, tmp_path / "p.png"))
+    art.mobile = run_async(render_phone(chromium, art.url, tmp_path / "p.png"))
     assert [f.outcome for f in run_check(mobile_layout, art, SITE)] == [Outcome.PASS]
 
 
 def test_phone_render_of_a_missing_page_reports_an_error(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
-    m = h.run(render_phone(h.browser, "http://nowhere.invalid/", tmp_path / "p.png"))
+    m = run_async(render_phone(chromium, "http://nowhere.invalid/", tmp_path / "p.png"))
     assert m["error"] and m["screenshot"] == ""
 
 
@@ -146,12 +119,12 @@ def test_phone_render_of_a_missing_page_reports_an_error(
 
 @pytest.mark.parametrize("name", sorted(EXPECTED["elderly"]))
 def test_elderly_probe_finds_exactly_the_declared_problems(
-    h: Harness, server: DemoServer, tmp_path: Path, name: str
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path, name: str
 ) -> None:
     shot = tmp_path / "elderly.png"
-    e = h.run(
+    e = run_async(
         probe_elderly(
-            h.browser, server.url + name, normal_font_px=14.0, screenshot=shot, watch_ms=800
+            chromium, server.url + name, normal_font_px=14.0, screenshot=shot, watch_ms=800
         )
     )
     want = EXPECTED["elderly"][name]
@@ -163,13 +136,13 @@ def test_elderly_probe_finds_exactly_the_declared_problems(
 
 
 def test_home_page_entry_probe_and_check_end_to_end(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
     """Render the home page as the engine does, find the entry, probe it, run the check."""
 
     async def go() -> tuple[Artifacts, float]:
         guard = NetworkGuard()
-        context = await new_context(h.browser, RenderSettings(), guard)
+        context = await new_context(chromium, RenderSettings(), guard)
         try:
             tab = await new_tab(context, guard)
             art = await render(tab, server.url + "elderly-home.html", None, RenderSettings())
@@ -177,14 +150,14 @@ def test_home_page_entry_probe_and_check_end_to_end(
         finally:
             await context.close()
 
-    art, normal = h.run(go())
+    art, normal = run_async(go())
     assert normal == 14
     entry = find_elderly_entry(art)
     assert entry is not None and entry["kind"] == "link" and entry["text"] == "长者版"
     assert entry["href"].endswith("/elderly-good.html") and entry["rect"] is not None
-    art.elderly = h.run(
+    art.elderly = run_async(
         probe_elderly(
-            h.browser,
+            chromium,
             entry["href"],
             normal_font_px=normal,
             screenshot=tmp_path / "e.png",
@@ -197,11 +170,11 @@ def test_home_page_entry_probe_and_check_end_to_end(
 
 
 def test_elderly_page_that_does_not_open_is_marked_load_failed(
-    h: Harness, server: DemoServer, tmp_path: Path
+    run_async: RunAsync, chromium: Browser, server: DemoServer, tmp_path: Path
 ) -> None:
-    e = h.run(
+    e = run_async(
         probe_elderly(
-            h.browser,
+            chromium,
             server.url + "__status/404",
             normal_font_px=14.0,
             screenshot=tmp_path / "e.png",

@@ -44,6 +44,7 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.browser
 def test_unreachable_host_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     out = tmp_path / "out"
     url = f"http://127.0.0.1:{closed_port()}/"
@@ -56,6 +57,7 @@ def test_unreachable_host_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert availability[0]["role"] == "veto"
 
 
+@pytest.mark.browser
 def test_never_finishing_page_times_out_within_the_limit(
     tmp_path: Path, demo_server: DemoServer
 ) -> None:
@@ -71,6 +73,7 @@ def test_never_finishing_page_times_out_within_the_limit(
     assert finding["outcome"] == "fail" and finding["data"]["kind"] == "timeout"
 
 
+@pytest.mark.browser
 def test_non_html_response_is_reported(tmp_path: Path, demo_server: DemoServer) -> None:
     out = tmp_path / "out"
     proc = run(
@@ -84,6 +87,7 @@ def test_non_html_response_is_reported(tmp_path: Path, demo_server: DemoServer) 
     )
 
 
+@pytest.mark.browser
 def test_bad_csv_row_is_named_and_other_sites_still_run(
     tmp_path: Path, demo_server: DemoServer
 ) -> None:
@@ -107,6 +111,7 @@ def test_bad_csv_row_is_named_and_other_sites_still_run(
     assert (out / "report.html").is_file() and (out / "junit.xml").is_file()
 
 
+@pytest.mark.browser
 def test_gather_then_check_from_dir_reruns_checks_without_a_browser(
     tmp_path: Path, demo_server: DemoServer
 ) -> None:
@@ -127,6 +132,7 @@ def test_check_from_an_empty_dir_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "artifacts" in proc.stderr
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("fail_on, code", [("none", 0), ("critical", 0), ("minor", 1)])
 def test_fail_on_sets_the_exit_code(
     tmp_path: Path, demo_server: DemoServer, fail_on: str, code: int
@@ -140,6 +146,7 @@ def test_fail_on_sets_the_exit_code(
     assert proc.returncode == code, proc.stdout + proc.stderr
 
 
+@pytest.mark.browser
 def test_skip_leaves_the_skipped_checks_not_applicable(
     tmp_path: Path, demo_server: DemoServer
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from corpus_labels import mismatches
-from helpers import SHARED, render_all
+from helpers import SHARED, BrowserSession
 
 from auditor.artifacts import Artifacts
 from auditor.demo.server import DemoServer
@@ -25,10 +25,10 @@ def _labels() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Artifacts]:
+def rendered(browser_session: BrowserSession) -> dict[str, Artifacts]:
     labels = _labels()
     with DemoServer(root=LABELS.parent / "pages") as server:
-        arts = render_all([server.url + label["file"] for label in labels])
+        arts = browser_session.render_all([server.url + label["file"] for label in labels])
     return {label["file"]: art for label, art in zip(labels, arts, strict=True)}
 
 

@@ -19,6 +19,9 @@ from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, audit
 from auditor.model import Outcome, RunResult, SiteSpec
 
+# Every test reads one engine run of the whole demo site (the engine's own Renderer).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 EXPECTED = json.loads(
     resources.files("auditor.demo").joinpath("site/expected.json").read_text(encoding="utf-8")
 )

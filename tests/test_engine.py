@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, audit, default_concurrency, rules_for, site_dir_name
 from auditor.extract.page_type import TypeRules
 from auditor.model import PageType, RunResult, SiteSpec
 
 
+# The engine starts its own Renderer (and Chromium): these are end-to-end runs of ``audit``.
+@pytest.mark.browser
 def test_each_finished_site_is_reported_as_it_finishes(
     tmp_path: Path, demo_server: DemoServer
 ) -> None:
@@ -30,10 +34,17 @@ def test_each_finished_site_is_reported_as_it_finishes(
     assert (tmp_path / site_dir_name(1, sites[0]) / "p00.artifacts.json").is_file()
 
 
+@pytest.mark.browser
 def test_sites_list_columns_override_page_types(tmp_path: Path, demo_server: DemoServer) -> None:
     site = SiteSpec(url=demo_server.url, extra={"文章页规则": r"/col/zcwj/"})
     assert rules_for(site, AuditOptions(out_dir=tmp_path)) == TypeRules("", r"/col/zcwj/")
-    options = AuditOptions(out_dir=tmp_path, max_pages=20, test_mode=True)
+    # Only page types are asserted: the crawl and the page render, without the extra gatherers.
+    options = AuditOptions(
+        out_dir=tmp_path,
+        max_pages=20,
+        test_mode=True,
+        skip=frozenset({"a11y", "phone", "elderly", "links", "qr", "probes"}),
+    )
     run = asyncio.run(audit([site], options))
     forced = [p for p in run.sites[0].pages if "/col/zcwj/" in p.url]
     assert forced and forced[0].page_type is PageType.ARTICLE

@@ -294,7 +294,7 @@ EXCEPTIONS = {
 
 
 def audit_demo(demo_url: str, out: Path) -> RunResult:
-    from auditor.cli import DEMO_AS_OF
+    from auditor.cli.parser import DEMO_AS_OF
 
     options = AuditOptions(
         out_dir=out,
@@ -316,8 +316,8 @@ def test_failing_gatherers_make_their_checks_error_and_the_verdict_undecided(
     async def boom(*args: Any, **kwargs: Any) -> Any:
         raise make()
 
-    monkeypatch.setattr("auditor.engine.probe_site", boom)
-    monkeypatch.setattr("auditor.engine.gather_qr", boom)
+    monkeypatch.setattr("auditor.gather.interaction.probe_site", boom)
+    monkeypatch.setattr("auditor.gather.qr.gather_qr", boom)
     monkeypatch.setattr("auditor.browser.renderer.Renderer.phone", boom)
     monkeypatch.setattr("auditor.browser.renderer.Renderer.elderly", boom)
     monkeypatch.setattr("auditor.browser.renderer.Renderer.probe", boom)

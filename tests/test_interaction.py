@@ -6,7 +6,9 @@ import asyncio
 from datetime import date
 from pathlib import Path
 
+import pytest
 from builders import link
+from helpers import BrowserSession
 
 from auditor.artifacts import Artifacts
 from auditor.checks.base import run_check
@@ -17,7 +19,7 @@ from auditor.checks.interaction import (
     site_search,
 )
 from auditor.demo.server import DemoServer
-from auditor.engine import AuditOptions, Renderer, audit
+from auditor.engine import AuditOptions, audit
 from auditor.gather.interaction import TEST_MESSAGE, channels, probe_site
 from auditor.model import Outcome, PageType, SiteSpec
 
@@ -158,10 +160,13 @@ BROKEN_FORM = """<!doctype html><html><head><meta charset="utf-8"><title>留言<
 </body></html>"""
 
 
-def run_probe(server: DemoServer, home_path: str, *, submit: bool = False) -> dict:
+def run_probe(
+    browser_session: BrowserSession, server: DemoServer, home_path: str, *, submit: bool = False
+) -> dict:
+    renderer = browser_session.renderer
+
     async def go() -> dict:
-        renderer = Renderer(AuditOptions(out_dir=Path("."), test_mode=True, concurrency=1))
-        async with renderer.running(), renderer.site() as session:
+        async with renderer.site() as session:
             art = await session.render(server.url + home_path, None)
             return await session.with_tab(
                 server.url,
@@ -174,11 +179,11 @@ def run_probe(server: DemoServer, home_path: str, *, submit: bool = False) -> di
                 ),
             )
 
-    return asyncio.run(go())
+    return browser_session.run(go)
 
 
 def test_probe_finds_a_form_without_validation_and_writes_nothing(
-    page_server: tuple[Path, DemoServer],
+    browser_session: BrowserSession, page_server: tuple[Path, DemoServer]
 ) -> None:
     root, server = page_server
     (root / "index.html").write_text(
@@ -186,7 +191,7 @@ def test_probe_finds_a_form_without_validation_and_writes_nothing(
         encoding="utf-8",
     )
     (root / "ly.html").write_text(BROKEN_FORM, encoding="utf-8")
-    probe = run_probe(server, "index.html")["form"]
+    probe = run_probe(browser_session, server, "index.html")["form"]
     assert probe["form"]["captcha"] == {
         "present": True,
         "loaded": False,
@@ -197,6 +202,8 @@ def test_probe_finds_a_form_without_validation_and_writes_nothing(
     assert probe["action_status"] == 404
 
 
+# The engine end to end (its own Renderer, with submit_forms on).
+@pytest.mark.browser
 def test_submit_forms_sends_a_marked_test_message_end_to_end(tmp_path: Path) -> None:
     with DemoServer() as server:
         options = AuditOptions(

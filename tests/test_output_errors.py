@@ -101,6 +101,7 @@ def full_disk(
         yield out, proc
 
 
+@pytest.mark.browser  # the audit runs Chromium (in a subprocess)
 @needs_root
 def test_full_disk_stops_with_one_line_naming_resume(
     full_disk: tuple[Path, subprocess.CompletedProcess[str]],
@@ -115,6 +116,7 @@ def test_full_disk_stops_with_one_line_naming_resume(
     error_line(proc)
 
 
+@pytest.mark.browser
 @needs_root
 def test_resume_after_freeing_space_finishes_the_run(
     full_disk: tuple[Path, subprocess.CompletedProcess[str]],

@@ -19,6 +19,7 @@ def specs_copy(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+@pytest.mark.browser
 def test_specs_fail_on_violations_with_chinese_messages_and_evidence(
     specs_copy: pytest.Pytester, demo_server: DemoServer
 ) -> None:
@@ -45,6 +46,7 @@ def test_specs_fail_on_violations_with_chinese_messages_and_evidence(
     assert 'name="evidence"' in junit  # user_properties reach the JUnit report
 
 
+@pytest.mark.browser
 def test_each_page_is_a_readable_parameter(
     specs_copy: pytest.Pytester, demo_server: DemoServer
 ) -> None:

@@ -57,6 +57,7 @@ def broken_site(tmp_path: Path):
         yield root, server
 
 
+@pytest.mark.browser
 def test_recheck_reports_fixed_still_failing_and_new_problems_with_before_after(
     tmp_path: Path, broken_site: tuple[Path, DemoServer]
 ) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -31,6 +32,7 @@ def tree(root: Path) -> set[Path]:
     return {p for p in root.rglob("*")}
 
 
+@pytest.mark.browser  # a whole audit through the CLI
 def test_hostile_titles_and_site_names_stay_text_and_inside_the_run_directory(
     tmp_path: Path, page_server: tuple[Path, DemoServer]
 ) -> None:

@@ -158,6 +158,8 @@ def comparable(results: dict) -> list:
     ]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_killed_run_keeps_every_finished_page_and_resume_completes_it(
     tmp_path: Path, three_sites: Path
 ) -> None:
