@@ -321,8 +321,10 @@ async def audit_page(
     shot = site_dir / f"p{index:02d}.png"
     # A phone's view from the narrowed desktop tab where the site allows it (gather/phone.py).
     mode = session.phone_mode
+    # The home page is both narrowed and loaded as a phone to decide for the site's other pages;
+    # with no other pages to come (one page per site) that comparison would be wasted work.
     narrow = "phone" not in renderer.options.skip and (
-        mode == "resize" or (is_home and mode == "unknown")
+        mode == "resize" or (is_home and mode == "unknown" and renderer.options.max_pages > 1)
     )
     art = await session.render(url, shot, site_dir / f"p{index:02d}-mobile.png" if narrow else None)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""

@@ -161,7 +161,22 @@ async def _measure(page: Page, result: dict[str, Any], screenshot: Path) -> None
     result.update(layout)
     result.update(stats)
     result["truncated"] = {**layout.get("truncated", {}), **stats.get("truncated", {})}
-    await _screenshot(page, result, screenshot)
+    if shows_a_problem(result):
+        await _screenshot(page, result, screenshot)
+
+
+def shows_a_problem(result: dict[str, Any]) -> bool:
+    """Whether the phone picture will be evidence: a page that fits a phone (viewport declared,
+    nothing sticking out, no text under 12 px) gets no finding, so no picture is taken."""
+    font = float(result.get("main_font_px") or 0.0)
+    return bool(
+        result["viewport_meta"] is None
+        or result["layout_width"] > result["viewport_width"]
+        or result["overflow_total"]
+        or result["small_text_total"]
+        or (font and font < MIN_FONT_PX)
+        or (isinstance(result["status"], int) and result["status"] >= 400)
+    )
 
 
 def declares_device_width(art: Artifacts) -> bool:
