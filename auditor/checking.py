@@ -91,20 +91,23 @@ def _evidence_for_all(
         if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
             continue
         kind = f.data.get("rule") or f.data.get("kind")
-        alike = f.rect is not None and kind and not f.data.get("evidence_source")
+        alike = kind and not f.data.get("evidence_source")
         key = (f.check, f.outcome.value, str(kind)) if alike else (str(i),)
         groups.setdefault(key, []).append(i)
     out = list(findings)
     for members in groups.values():
+        # The picture is anchored on the first member that points at an element.
+        members.sort(key=lambda i: findings[i].rect is None)
         first = findings[members[0]]
         others = [r for i in members[1:] if (r := findings[i].rect) is not None]
-        drawn = _with_evidence(first, art, shot, site_dir, run_dir, page, members[0] + 1, others)
+        drawn = _with_evidence(
+            first, art, shot, site_dir, run_dir, page, members[0] + 1, others, len(members)
+        )
         out[members[0]] = drawn
         for i in members[1:]:
             f = findings[i]
-            out[i] = Finding(
-                **{**f.__dict__, "evidence": drawn.evidence, "data": {**f.data, **_err(drawn)}}
-            )
+            data = {**f.data, **_err(drawn)}
+            out[i] = Finding(**{**f.__dict__, "evidence": drawn.evidence, "data": data})
     return out
 
 
@@ -121,6 +124,7 @@ def _with_evidence(
     page: int,
     n: int,
     others: list[Rect] | None = None,
+    count: int = 1,
 ) -> Finding:
     """The finding with its evidence picture: the element outlined on the right screenshot."""
     if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
@@ -146,8 +150,8 @@ def _with_evidence(
     dest.parent.mkdir(exist_ok=True)
     try:
         caption = f"[{f.check}] {f.message}"
-        if others:
-            caption += f"（本页同类问题共{len(others) + 1}处，图中框出截图范围内的各处）"
+        if count > 1:
+            caption += f"（本页同类问题共{count}处，图中框出截图范围内的各处）"
         render_evidence(
             shot,
             dest,
