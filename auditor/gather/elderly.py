@@ -29,9 +29,10 @@ from auditor.errors import first_line
 from auditor.extract.entries import ELDERLY_TEXT, FONT_GAIN_PX, TOOLBAR_SCRIPT, find_elderly_entry
 from auditor.gather import GatherContext
 from auditor.gather.phone import navigation_error, page_text_stats
-from auditor.gather.render import (  # the desktop render's settling
-    _SETTLE,
+from auditor.gather.render import (  # the desktop render's wait for a quiet page
+    SETTLE,
     RenderSettings,
+    full_page,
     new_context,
 )
 from auditor.js import script
@@ -153,7 +154,7 @@ async def probe_elderly(
             result.update(error=f"长者版页面返回 HTTP {result['status']}", load_failed=True)
             return result
         with contextlib.suppress(PlaywrightError):
-            await page.evaluate(_SETTLE, [100, 3000])
+            await page.evaluate(SETTLE, [100, 3000])
         stats = await page_text_stats(page, cap=0)
         result["font_px"] = float(stats.get("main_font_px") or 0.0)
         result["main_text_chars"] = stats.get("main_text_chars", 0)
@@ -181,15 +182,9 @@ async def probe_elderly(
 
 
 async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
-    width = max(1, int(result.get("document_width") or 1))
-    height = max(1, min(int(result.get("document_height") or 1), 16_000))
+    width = result.get("document_width") or 1
     try:
-        await page.screenshot(
-            path=str(path),
-            full_page=True,
-            clip={"x": 0, "y": 0, "width": width, "height": height},
-            timeout=10_000,
-        )
+        await full_page(page, path, width, result.get("document_height") or 1, 16_000)
         result["screenshot"] = path.name
     except PlaywrightError as exc:
         result.update(error="长者版页面截图失败", detail=first_line(exc) or type(exc).__name__)

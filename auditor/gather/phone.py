@@ -32,9 +32,10 @@ from auditor.browser.bounded import StepTimeout, TabWatch
 from auditor.browser.netguard import NetworkGuard
 from auditor.errors import first_line, human_load_error
 from auditor.gather import GatherContext
-from auditor.gather.render import (  # the desktop render's settling
-    _SETTLE,
+from auditor.gather.render import (  # the desktop render's wait for a quiet page
+    SETTLE,
     RenderSettings,
+    full_page,
     new_context,
 )
 from auditor.js import script
@@ -116,7 +117,7 @@ async def render_phone(
         result["final_url"] = page.url
         result["status"] = response.status if response else None
         with contextlib.suppress(PlaywrightError):
-            await page.evaluate(_SETTLE, [100, 3000])
+            await page.evaluate(SETTLE, [100, 3000])
         await _measure(page, result, screenshot)
     except PlaywrightError as exc:
         result.update(error="手机视口渲染失败", detail=_first_line(exc))
@@ -203,7 +204,7 @@ async def phone_by_resize(
     try:
         await tab.run("手机宽度排版", page.set_viewport_size({"width": w, "height": h}), 5.0)
         with contextlib.suppress(PlaywrightError):
-            await tab.evaluate("手机宽度排版", _SETTLE, [60, 1000], 3.0)
+            await tab.evaluate("手机宽度排版", SETTLE, [60, 1000], 3.0)
         await tab.run("手机宽度测量", _measure(page, result, screenshot), limit_s)
     except (PlaywrightError, StepTimeout) as exc:
         result.update(error="手机宽度排版失败", detail=_first_line(exc))
@@ -234,15 +235,10 @@ def _place(url: str) -> tuple[str, str]:
 
 async def _screenshot(page: Page, result: dict[str, Any], path: Path) -> None:
     """Full page, last, capped in height like the desktop screenshot."""
-    width = max(1, int(result["document_width"] or PHONE_VIEWPORT[0]))
+    width = result["document_width"] or PHONE_VIEWPORT[0]
     height = max(1, min(int(result["document_height"] or 1), SCREENSHOT_MAX_CSS_HEIGHT))
     try:
-        await page.screenshot(
-            path=str(path),
-            full_page=True,
-            clip={"x": 0, "y": 0, "width": width, "height": height},
-            timeout=10_000,
-        )
+        await full_page(page, path, width, height, SCREENSHOT_MAX_CSS_HEIGHT)
         result["screenshot"] = path.name
         result["screenshot_css_height"] = height
     except PlaywrightError as exc:

@@ -28,7 +28,7 @@ from auditor.js import script
 # The settle probe (installed before any page script: when the DOM last changed, pending timers,
 # XHR and fetch) and the wait that reads it, so settling stops as soon as the page is quiet.
 _SETTLE_PROBE = script("settle_probe")
-_SETTLE = script("settle")
+SETTLE = script("settle")
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ async def _settle(tab: TabWatch, art: Artifacts, settings: RenderSettings) -> No
     limit = settings.settle_max_ms / 1000 + 2.0
     arg = [settings.quiet_ms, settings.settle_max_ms]
     try:
-        await tab.evaluate("等待页面稳定", _SETTLE, arg, limit)
+        await tab.evaluate("等待页面稳定", SETTLE, arg, limit)
     except StepTimeout as exc:
         _timed_out(art, exc)
         if not exc.usable:
@@ -356,16 +356,22 @@ async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> Non
             main.update(found=True, text=foot["text"], blocks=blocks, rect=frect, selector="iframe")
 
 
+def full_page(page: Page, path: Path, width: float, height: float, max_height: int) -> Any:
+    """The page's screenshot from its top, ``width`` wide and at most ``max_height`` tall (CSS px):
+    giant pages stay bounded. Desktop, phone and elderly-mode pictures are all taken so."""
+    clip: Any = {  # Playwright's FloatRect
+        "x": 0,
+        "y": 0,
+        "width": max(1, int(width)),
+        "height": max(1, min(int(height), max_height)),
+    }
+    return page.screenshot(path=str(path), full_page=True, clip=clip, timeout=10_000)
+
+
 async def _screenshot(tab: TabWatch, art: Artifacts, path: Path, settings: RenderSettings) -> None:
     """Full-page screenshot, last, capped in height so giant pages stay bounded."""
     width, height = art.document_size if art.document_size[0] else settings.viewport
-    height = max(1, min(int(height), settings.screenshot_max_height))
-    shot = tab.page.screenshot(
-        path=str(path),
-        full_page=True,
-        clip={"x": 0, "y": 0, "width": max(1, int(width)), "height": height},
-        timeout=10_000,
-    )
+    shot = full_page(tab.page, path, width, height, settings.screenshot_max_height)
     try:
         await tab.run("截图", shot, 12.0)
         art.screenshot = path.name
