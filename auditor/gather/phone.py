@@ -258,8 +258,9 @@ async def gather(ctx: GatherContext) -> None:
     """The page at a phone's width: from the render's narrowed tab where the site allows it,
     else a real phone load. On the home page both are made and compared, once per site."""
     session = ctx.session
-    if ctx.art.mobile is not None and not ctx.is_home:
-        return  # measured in the narrowed desktop tab during the render
+    narrowed = ctx.art.mobile
+    if narrowed is not None and not narrowed.get("error") and not ctx.is_home:
+        return  # measured in the narrowed desktop tab during the render (else: a real load)
     resized = ctx.art.mobile
     real = await ctx.renderer.phone(session, ctx.url, ctx.file("-mobile.png"))
     if ctx.is_home and session.phone_mode == "unknown":
