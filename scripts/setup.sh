@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(chromium fonts-wqy-microhei libzbar0)
+# node parses the page scripts in the test command; Debian's nodejs where none is installed.
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
