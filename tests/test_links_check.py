@@ -15,8 +15,8 @@ from builders import HOME, image, link
 
 from auditor.artifacts import Artifacts, Link
 from auditor.checks.base import run_check
-from auditor.checks.link_rules import urls_to_check
 from auditor.checks.links import link_health
+from auditor.extract.links import urls_to_check
 from auditor.model import Outcome, PageType, Rect, Role, SiteSpec
 
 SITE = SiteSpec(url=HOME)

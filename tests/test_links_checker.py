@@ -27,7 +27,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from auditor.checks.link_rules import (
+from auditor.checks.link_rules import judge_link
+from auditor.extract.links import (
     BLOCKED,
     BROKEN,
     DNS,
@@ -298,12 +299,18 @@ def fresh() -> Iterator[LinkServer]:
 FAST: dict[str, Any] = {"delay_s": 0.0, "timeout_s": 2.0, "retries": 0, "backoff_s": 0.01}
 
 
+def judged(result: dict[str, Any]) -> dict[str, Any]:
+    """The checker's record with the verdict the link-health check gives it."""
+    kind, reason = judge_link(result)
+    return {**result, "kind": kind, "reason": reason}
+
+
 def check_all(urls: list[str], **options: Any) -> dict[str, dict[str, Any]]:
     async def go() -> dict[str, dict[str, Any]]:
         async with LinkChecker(**{**FAST, **options}) as checker:
             return await checker.check_many(urls)
 
-    return asyncio.run(go())
+    return {url: judged(r) for url, r in asyncio.run(go()).items()}
 
 
 def check_one(url: str, **options: Any) -> dict[str, Any]:
@@ -671,7 +678,7 @@ def test_cached_result_cannot_be_changed_by_a_caller(fresh):
             return first, await checker.check(url)
 
     _, again = asyncio.run(go())
-    assert again["kind"] is None
+    assert again["kind"] is None  # the checker records; it leaves the verdict to the check
     assert again["redirects"] == [fresh.url("/ok.html")]
 
 
@@ -818,7 +825,7 @@ def _with_transport(handler: Any, **options: Any) -> Any:
             assert checker._client is not None
             await checker._client.aclose()
             checker._client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-            return await checker.check(url)
+            return judged(await checker.check(url))
 
     return go
 

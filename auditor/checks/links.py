@@ -14,7 +14,8 @@ from typing import Any
 
 from auditor.artifacts import Artifacts, Image, Link
 from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
-from auditor.checks.link_rules import BLOCKED, ERROR, is_attachment, judge_link, normalize_url
+from auditor.checks.link_rules import judge_link
+from auditor.extract.links import BLOCKED, ERROR, is_attachment, normalize_url
 from auditor.model import PageType, Role, Severity, SiteSpec
 
 _LABEL_CHARS = 30

@@ -14,7 +14,7 @@ from typing import Final
 
 import httpx
 
-from auditor.checks.link_rules import DNS, ERROR, REDIRECT_LOOP, TIMEOUT, TLS
+from auditor.extract.links import DNS, ERROR, REDIRECT_LOOP, TIMEOUT, TLS
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urljoin
 
-from auditor.checks.link_rules import normalize_url
+from auditor.extract.links import normalize_url
 from auditor.gather.link_failures import Failure
 
 MAX_BODY_BYTES: Final = 64 * 1024  # enough for any "页面不存在" page; stops at large attachments

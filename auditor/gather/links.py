@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from auditor.checks.link_rules import (
+from auditor.extract.links import (
     BLOCKED,
     ERROR,
     REDIRECT_LOOP,
@@ -39,7 +39,6 @@ from auditor.checks.link_rules import (
     TLS,
     Fingerprint,
     decode_body,
-    judge_link,
     kind_of_status,
     looks_blocked,
     looks_like_html,
@@ -219,7 +218,7 @@ class LinkChecker:
 
     async def _judge(self, url: str, replies: list[Reply]) -> dict[str, Any]:
         """Record what the last reply showed, ask the browser about blocks and chains, the host
-        about 200s; the verdict itself is ``judge_link`` (also run by the link-health check)."""
+        about 200s. Judging the record is the link-health check's (``checks/link_rules.py``)."""
         last = replies[-1]
         result = blank_result(url)
         result.update(
@@ -243,7 +242,6 @@ class LinkChecker:
                 await self._ask_browser(result)
         else:
             await self._observe_page(url, last, result)
-        result["kind"], result["reason"] = judge_link(result)
         return result
 
     async def _observe_page(self, url: str, last: Reply, result: dict[str, Any]) -> None:
@@ -389,7 +387,7 @@ class LinkChecker:
 
 async def gather(ctx: GatherContext) -> None:
     """Every link, image and attachment of the page, each URL asked once per run."""
-    from auditor.checks.link_rules import urls_to_check
+    from auditor.extract.links import urls_to_check
 
     renderer = ctx.renderer
     assert renderer.links is not None, "Renderer.running() first"
