@@ -47,7 +47,7 @@ __all__ = [
     "audit_site",
     "audit_sites",
     "default_concurrency",
-    "gather_only",
+    "prepare_site_dir",
     "site_dir_name",
 ]
 
@@ -206,7 +206,7 @@ async def audit_site(
     无法完成 with the pages it has: its verdict is then 无法判定, and the run goes on.
     """
     options = renderer.options
-    _prepare_site_dir(site_dir, site)
+    prepare_site_dir(site_dir, site)
     result = SiteResult(site=site)
     rendered: list[Artifacts] = []
     async with renderer.site() as session:
@@ -231,7 +231,7 @@ async def _audit_listed(
 ) -> SiteResult:
     """Only the pages a 复核 names, each in its old place, in one context for the site."""
     assert job.pages is not None
-    _prepare_site_dir(site_dir, job.site)
+    prepare_site_dir(site_dir, job.site)
     async with renderer.site() as session:
         outcomes = await asyncio.gather(
             *(
@@ -389,7 +389,7 @@ def _check_and_save(
     return check_page(art, site, site_dir, index, options.out_dir)
 
 
-def _prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
+def prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
     """Create the site's folder with its spec, so ``check --from`` knows what was expected."""
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "site.json").write_text(
@@ -399,26 +399,3 @@ def _prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
 
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
-    """``auditor gather``: render and save artifacts + screenshot, laid out as ``audit`` does."""
-    renderer = Renderer(options)
-    saved: list[Path] = []
-    async with renderer.running():
-
-        async def one(i: int, url: str) -> Path:
-            site = SiteSpec(url=url)
-            site_dir = options.out_dir / site_dir_name(i, site)
-            _prepare_site_dir(site_dir, site)
-            async with renderer.site() as session:
-                art = await session.render(url, site_dir / "p00.png")
-            art.page_type = classify(art, is_home=True, rules=options.rules)
-            # Only the render ran: every other gatherer counts as skipped for `check --from`.
-            art.skipped = [g.key for g in GATHERERS if g.key != "render"]
-            path = site_dir / "p00.artifacts.json"
-            art.save(path)
-            return path
-
-        saved = list(await asyncio.gather(*(one(i, u) for i, u in enumerate(urls, 1))))
-    return saved

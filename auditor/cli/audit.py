@@ -139,7 +139,7 @@ def _run(
 
 
 def cmd_gather(args: argparse.Namespace, console: Console) -> int:
-    from auditor.engine import gather_only
+    from auditor.run.gather_only import gather_only
 
     urls = [normalize_url(u) for u in args.urls]
     for url in urls:
