@@ -326,7 +326,10 @@ async def audit_page(
     narrow = "phone" not in renderer.options.skip and (
         mode == "resize" or (is_home and mode == "unknown" and renderer.options.max_pages > 1)
     )
-    art = await session.render(url, shot, site_dir / f"p{index:02d}-mobile.png" if narrow else None)
+    phone_shot = site_dir / f"p{index:02d}-mobile.png" if narrow else None
+    # The main text's size is only compared with the elderly-mode page (home pages).
+    font = is_home and "elderly" not in renderer.options.skip
+    art = await session.render(url, shot, phone_shot, measure_font=font)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     if art.loaded:
         await _gather_more(session, art, site_dir, index, shot, is_home=is_home)

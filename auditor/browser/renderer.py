@@ -314,7 +314,12 @@ class SiteSession:
         await tab.close()
 
     async def render(
-        self, url: str, screenshot: Path | None, phone_shot: Path | None = None
+        self,
+        url: str,
+        screenshot: Path | None,
+        phone_shot: Path | None = None,
+        *,
+        measure_font: bool = False,
     ) -> Artifacts:
         """Render ``url``; a failed load is tried again in a fresh tab before it counts.
 
@@ -329,7 +334,14 @@ class SiteSession:
                 tab = await self.take()
                 art = Artifacts(url=url)
                 try:
-                    art = await render(tab, url, screenshot, options.settings, self.guard)
+                    art = await render(
+                        tab,
+                        url,
+                        screenshot,
+                        options.settings,
+                        self.guard,
+                        measure_font=measure_font,
+                    )
                     if phone_shot and art.loaded and declares_device_width(art):
                         await self._narrowed(tab, art, phone_shot)
                 except Exception as exc:  # a fault of ours or the browser's, not the site's

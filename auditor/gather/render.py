@@ -81,8 +81,13 @@ async def render(
     screenshot: Path | None,
     settings: RenderSettings,
     guard: NetworkGuard | None = None,
+    *,
+    measure_font: bool = False,
 ) -> Artifacts:
     """Render ``url`` in ``tab``; never raises for page problems, never waits unbounded.
+
+    ``measure_font`` also measures the main text's size (``Artifacts.main_font_px``), which only
+    the elderly-mode probe of a home page compares with.
 
     A step that runs out of time is recorded in ``Artifacts.errors`` under the artifact it was to
     fill; if the tab no longer answers it is closed (the caller replaces a closed tab).
@@ -111,7 +116,7 @@ async def render(
             return art
         if not art.load_error:
             await _settle_and_gather(tab, art, settings)
-            if not page.is_closed():
+            if measure_font and not page.is_closed():
                 await _font_size(tab, art)
             if (
                 settings.axe
