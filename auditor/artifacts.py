@@ -1,6 +1,6 @@
 """Plain-data artifacts gathered from one render of one page.
 
-Checks read only these (STYLE.md §1): no Playwright object ever reaches a check, so artifacts can be
+Checks read only these: no Playwright object ever reaches a check, so artifacts can be
 saved with ``auditor gather`` and checked again offline with ``auditor check --from DIR``.
 Rects are in document CSS pixels, the coordinates of the full-page screenshot.
 """

@@ -1,6 +1,6 @@
 """The one engine behind the CLI and the pytest plugin: render → artifacts → checks → evidence.
 
-Concurrency lives here and nowhere else (STYLE.md §7): one browser, a bounded pool of contexts
+Concurrency lives here and nowhere else: one browser, a bounded pool of contexts
 sized to the machine, and a per-host limit so a government server sees at most a couple of
 requests at a time. Each page is rendered exactly once; every check runs on its artifacts.
 """

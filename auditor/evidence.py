@@ -1,4 +1,4 @@
-"""Evidence PNGs cut from the one full-page screenshot (STYLE.md §3).
+"""Evidence PNGs cut from the one full-page screenshot.
 
 Every finding that points at a place on the page gets a file a person can attach to a notice: the
 element with a red outline and some context around it, and a caption band below saying what is

@@ -1,7 +1,7 @@
 """The one results model: findings, pages, sites, runs.
 
-Every reporter (terminal, JSON, HTML, JUnit, pytest) reads only these types, never the browser
-(STYLE.md §1, §7). All types are plain frozen dataclasses that round-trip through JSON.
+Every reporter (terminal, JSON, HTML, JUnit, pytest) reads only these types, never the browser.
+All types are plain frozen dataclasses that round-trip through JSON.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Role(StrEnum):
 
 
 class PageType(StrEnum):
-    """The three page kinds the meta-tag rule distinguishes (standards.md §2.1)."""
+    """The three page kinds the meta-tag rule distinguishes (国办发〔2017〕47号 网页设计规范)."""
 
     HOME = "home"
     COLUMN = "column"

@@ -1,4 +1,4 @@
-"""The scoring table a verdict is judged by (国办秘函〔2019〕19号 检查指标; standards.md §3.1).
+"""The scoring table a verdict is judged by (国办秘函〔2019〕19号 检查指标).
 
 Each check states its default row (``@check(scoring=…)``); ``data/scoring.toml`` holds the total,
 the pass line and the indicator caps. A province publishes its own table: ``--scoring FILE``

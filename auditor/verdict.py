@@ -1,4 +1,4 @@
-"""The national verdict per site: 合格 / 不合格 (国办秘函〔2019〕19号; standards.md §3.1).
+"""The national verdict per site: 合格 / 不合格 (国办秘函〔2019〕19号 指标说明).
 
 Why a separate, pure module: the verdict is what a provincial notice publishes, and provinces use
 their own point tables. So the rule (veto → 不合格; else 100 − capped deductions, < 60 → 不合格)

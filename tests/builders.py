@@ -1,7 +1,7 @@
 """Hand-made artifacts for unit tests: a footer or a set of meta tags, no browser.
 
 Every footer line becomes one drawn :class:`TextBlock` with a fake rect and selector, so tests can
-check that a finding points at the element that shows the thing (STYLE.md §3, §4).
+check that a finding points at the element that shows the thing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Footer checks (底部功能区, standards.md §1.4, §7.1) on hand-made artifacts, through run_check."""
+"""Footer checks (底部功能区, 国办发〔2017〕47号 网页设计规范) on hand-made artifacts, through run_check."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ JIANGSU_LINES = [
 
 
 def jiangsu(lines=None, *, links=None, images=None, scripts=None, **fields):
-    """The 江苏 footer of standards.md §1.4 (R1); pass a part to replace it."""
+    """The footer of 江苏省人民政府's site (2024); pass a part to replace it."""
     if links is None:
         links = [
             link(LXWM, "联系我们"),

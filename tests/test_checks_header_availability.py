@@ -1,4 +1,4 @@
-"""Availability, domain and header-name checks (standards.md §1.2, §1.3, §7.1, §7.3)."""
+"""Availability, domain and header-name checks (国办发〔2017〕47号; 国办秘函〔2019〕19号)."""
 
 from __future__ import annotations
 

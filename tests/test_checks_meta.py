@@ -1,4 +1,4 @@
-"""Meta-tag checks (网页标签, standards.md §2, §7.2) on hand-made artifacts, through run_check."""
+"""Meta-tag checks (网页标签, 国办发〔2017〕47号 网页设计规范) on hand-made artifacts, through run_check."""
 
 from __future__ import annotations
 

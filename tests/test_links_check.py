@@ -2,7 +2,7 @@
 
 The checker's results are written here by hand in the shape ``LinkChecker.check`` returns, so
 these tests pin how results become findings: which element is outlined, fail versus review,
-and the per-page totals that let reports count home-page link errors apart (A10).
+and the per-page totals that let reports count home-page link errors apart (国办秘函〔2019〕19号 链接可用性).
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def test_home_page_errors_are_marked_apart(page_type, home):
 
 def test_check_metadata_cites_the_rule():
     assert link_health.id == "link-health"
-    assert "standards.md §7.3" in link_health.rule
+    assert "国办秘函〔2019〕19号 扣分指标/可用性/链接可用性" in link_health.rule
     assert link_health.role is Role.DEDUCT
     assert link_health.fn.__doc__ and link_health.title != link_health.id
     assert "link_status" in link_health.requires

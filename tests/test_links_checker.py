@@ -1,4 +1,5 @@
-"""LinkChecker against a local misbehaving server, and the pure rules it applies (issue 3, A10).
+"""LinkChecker against a local misbehaving server, and the pure rules it applies
+(国办秘函〔2019〕19号 链接可用性).
 
 The server below answers on 127.0.0.1 only, with one path per behaviour a government site shows
 in the wild (404/410/5xx, slow and never-ending bodies, WAF blocks, redirect loops, soft-404s);

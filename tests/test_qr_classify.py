@@ -1,4 +1,4 @@
-"""QR candidates and payload verdicts (issue 3), on plain values: no pixels, no network."""
+"""QR candidates and payload verdicts (check qr-image), on plain values: no pixels, no network."""
 
 from __future__ import annotations
 

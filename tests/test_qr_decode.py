@@ -1,4 +1,4 @@
-"""QR decoding on generated codes (issue 3): exact payloads through the cascade and its retries.
+"""QR decoding on generated codes (qr-image): exact payloads through the cascade and its retries.
 
 Codes are made with segno; each test degrades one the way real pages do (small, inverted, logo
 over the centre, JPEG noise, rotation) and asserts the payload read back, character for character.
@@ -17,7 +17,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 from pyzbar import pyzbar
 
 from auditor.evidence import cjk_font_path
-from auditor.gather.qr_decode import decode, finder_patterns, fix_zbar_text, looks_like_qr
+from auditor.gather.qr_decode import decode, fix_zbar_text, looks_like_qr
+from auditor.gather.qr_finders import finder_patterns, otsu
 
 # the package exports the function ``decode``, which hides the module of the same name
 decode_mod = importlib.import_module("auditor.gather.qr_decode")
@@ -245,7 +246,7 @@ def test_codes_look_like_qr_codes(img: Image.Image) -> None:
 @pytest.mark.parametrize("scale", [4, 6, 8])
 def test_finder_patterns_are_dark_on_light_only(scale: int) -> None:
     # light-on-dark codes are found by qr_regions' inverted pass, not mistaken in this one
-    binary = decode_mod._otsu(gray(qr_png(WECHAT, scale=scale)))
+    binary = otsu(gray(qr_png(WECHAT, scale=scale)))
     assert len(finder_patterns(binary)) == 3
     assert finder_patterns(255 - binary) == []
 

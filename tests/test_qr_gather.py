@@ -1,4 +1,4 @@
-"""gather_qr end to end on a synthetic page, then the qr-image check and its evidence (issue 3).
+"""gather_qr end to end on a synthetic page, then the qr-image check and its evidence.
 
 The "screenshot" is a Pillow canvas with Chinese text and QR codes pasted at known rects; the
 artifacts list the ``<img>`` elements as the browser would. One code has no ``<img>`` at all (a

@@ -5,7 +5,7 @@ page interrupt another site's navigation, and its pop-ups and cookies stay behin
 a fresh context (:class:`SiteSession`) whose tabs are reused only for that site and which is
 closed when the site ends; every context carries the network guard (``netguard``).
 
-Concurrency lives here (STYLE.md §7): at most ``size`` pages render at once over all sites, and at
+Concurrency lives here: at most ``size`` pages render at once over all sites, and at
 most ``per_host`` at once per host, so a government server sees only a couple of requests at a time.
 A page that fails to load is tried again in a fresh tab after a pause before anything is concluded:
 no verdict rests on one load.

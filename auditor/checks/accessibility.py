@@ -1,12 +1,13 @@
-"""无障碍、适老化与手机适配: three checks over the optional gatherers' plain data (issue 5).
+"""无障碍、适老化与手机适配: three checks over the optional gatherers' plain data
+(国办公开办函〔2021〕28号 适老化与无障碍改造; GB/T 37668-2019; 《互联网网站适老化通用设计规范》).
 
 - ``accessibility`` reads ``Artifacts.axe`` (axe-core, WCAG 2.0 A/AA rules, Chinese help texts):
   one finding per violating node; axe's ``incomplete`` results are ``review``. Each finding names
   the GB/T 37668-2019 topic its WCAG criterion maps to (``data/gbt37668.toml``), and says that the
-  clause number is unverified, because the standard's text was not obtained (standards.md §8.5).
+  clause number is unverified, because the standard's text was not obtained.
 - ``elderly-mode`` (home page) reads the page's links/scripts and ``Artifacts.elderly``: an entry must
-  exist (X1); the elderly page must read larger, carry no ads or pop-ups (X2) and give a CAPTCHA a
-  non-visual alternative (X4).
+  exist; the elderly page must read larger, carry no ads or pop-ups and give a CAPTCHA a
+  non-visual alternative.
 - ``mobile-layout`` reads ``Artifacts.mobile`` (the phone render): viewport meta, no horizontal
   overflow, main text ≥ 12 px.
 
@@ -71,12 +72,12 @@ def _gbt_text(mapping: list[dict[str, Any]]) -> str:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="GB/T 37668-2019；国办公开办函〔2021〕28号 [M]；分值 1 未核实 [M] — standards.md §5, §7.5",
+        basis="GB/T 37668-2019；国办公开办函〔2021〕28号（未核实）；分值 1（未核实）",
     ),
     severity=Severity.MODERATE,
     rule=(
         "GB/T 37668-2019《信息技术 互联网内容无障碍可访问性技术要求与测试方法》（按 WCAG 2.0 A/AA，"
-        "axe-core 规则；条款号未核实）；国办公开办函〔2021〕28号 — standards.md §5, §7.5 X5–X8"
+        "axe-core 规则；条款号未核实）；国办公开办函〔2021〕28号"
     ),
     requires=("axe",),
 )
@@ -154,12 +155,12 @@ def _first_reason(summary: str) -> str:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="《互联网网站适老化通用设计规范》；国办公开办函〔2021〕28号 [M]；分值 1 未核实 [M] — standards.md §7.5",
+        basis="《互联网网站适老化通用设计规范》；国办公开办函〔2021〕28号（未核实）；分值 1（未核实）",
     ),
     severity=Severity.MODERATE,
     rule=(
         "国办公开办函〔2021〕28号；工信部《互联网网站适老化通用设计规范》：提供适老化入口，"
-        "适老化网页严禁广告及弹窗，非文本验证码须提供视觉以外的验证方式 — standards.md §5, §7.5 X1–X4"
+        "适老化网页严禁广告及弹窗，非文本验证码须提供视觉以外的验证方式"
     ),
     requires=("links", "scripts", "elderly"),
     page_types=(PageType.HOME,),
@@ -283,13 +284,11 @@ def _elderly_page_problems(probe: dict[str, Any], entry_data: dict[str, Any]) ->
     name="移动端适配",
     indicator="功能设计/移动版",
     role=Role.INFO,
-    scoring=Scoring(
-        verified=True, basis="47号 移动版 [M]；参考项，不计分 — standards.md §1.5, §7.5 X9"
-    ),
+    scoring=Scoring(verified=True, basis="国办发〔2017〕47号 移动版（未核实）；参考项，不计分"),
     severity=Severity.MINOR,
     rule=(
-        "47号 网站应适配移动终端 [M]；工信部适老化通用设计规范（移动端字号、缩放）"
-        " — standards.md §1.5, §5, §7.5 X9"
+        "国办发〔2017〕47号 网站应适配移动终端（未核实）；工信部《互联网网站适老化通用设计规范》"
+        "（移动端字号、缩放）"
     ),
     requires=("mobile",),
 )

@@ -1,4 +1,5 @@
-"""Can the page be opened, and is it on a government domain (standards.md §1.2, §3.2, §7.1 F1)."""
+"""Can the page be opened, and is it on a government domain (国办秘函〔2019〕19号 站点无法访问;
+国办发〔2017〕47号 域名规则)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ CHINESE_GOV_TLDS = (".政务", ".xn--zfr164b")
     scoring=Scoring(
         pages=(PageType.HOME,),
         verified=True,
-        basis="S2 单项否决/站点无法访问（正式判定需监测1周、失败占比≥5%；单次检测为线索）— standards.md §3.2, §7.3 A1 [V]",
+        basis="国办秘函〔2019〕19号 单项否决/站点无法访问（正式判定需监测1周、失败占比≥5%；单次检测为线索）",
     ),
     severity=Severity.CRITICAL,
-    rule="国办秘函〔2019〕19号：超过(含)15秒网站仍打不开即计为无法访问 — standards.md §3.2, §7.3 A1",
+    rule="国办秘函〔2019〕19号：超过(含)15秒网站仍打不开即计为无法访问",
 )
 def page_availability(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """页面须在 15 秒内正常打开（HTTP 状态码 < 400）；失败的页面会换新标签页再试。"""
@@ -77,10 +78,10 @@ def page_availability(page: Artifacts, site: SiteSpec) -> list[Problem]:
     role=Role.INFO,
     scoring=Scoring(
         verified=True,
-        basis="页面打开后自动跳转：稳定性与被劫持线索，参考项，不计分 — standards.md §3.2, §7.3 A1",
+        basis="页面打开后自动跳转：稳定性与被劫持线索，参考项，不计分",
     ),
     severity=Severity.MODERATE,
-    rule="国办秘函〔2019〕19号 站点无法访问：页面须能正常打开并稳定显示；跳转至其他网站可能是被劫持 — standards.md §3.2, §7.3 A1",
+    rule="国办秘函〔2019〕19号 站点无法访问：页面须能正常打开并稳定显示；跳转至其他网站可能是被劫持",
 )
 def page_stability(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """页面打开后不应自行跳转到其他网站、不停刷新跳转，脚本也不应长时间卡住页面。"""
@@ -135,10 +136,10 @@ def _navigation_problems(page: Artifacts) -> list[Problem]:
     scoring=Scoring(
         points=2,
         verified=False,
-        basis="S1 国办发〔2017〕47号 域名规则；S2 扣分指标/域名名称 [V]；分值 2 未核实 [M] — standards.md §1.2, §3.3",
+        basis="国办发〔2017〕47号 域名规则；国办秘函〔2019〕19号 扣分指标/域名名称；分值 2（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="国办发〔2017〕47号：政府网站要使用以.gov.cn为后缀的英文域名 — standards.md §1.2, §7.1 F1",
+    rule="国办发〔2017〕47号：政府网站要使用以.gov.cn为后缀的英文域名",
     page_types=(PageType.HOME,),
 )
 def domain_name(page: Artifacts, site: SiteSpec) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""What a check is: a small pure function over artifacts, with metadata (STYLE.md §2).
+"""What a check is: a small pure function over artifacts, with metadata.
 
 A check returns the problems it saw (empty list = pass), raises :class:`NotApplicable` when its
 subject is absent, and never does I/O. :func:`run_check` turns its answer into :class:`Finding` s,

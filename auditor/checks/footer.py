@@ -1,4 +1,4 @@
-"""底部功能区: the identifiers every government page footer must list (standards.md §1.4, §7.1)."""
+"""底部功能区: the identifiers every government page footer must list (国办发〔2017〕47号 网页设计规范 底部功能区)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ FOOTER = ("footer",)
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="S13 党政机关网站标识；S2 扣分指标/网站标识 [V]；分值 1 未核实 [M] — standards.md §1.4.1, §3.3",
+        basis="党政机关网站标识（中央编办）；国办秘函〔2019〕19号 扣分指标/网站标识；分值 1（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="中央编办 党政机关网站标识（bszs.conac.cn / dcs.conac.cn） — standards.md §1.4.1, §7.1 F2",
+    rule="中央编办 党政机关网站标识（bszs.conac.cn / dcs.conac.cn）",
     requires=("footer", "images", "links", "scripts"),
 )
 def footer_conac(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -85,10 +85,10 @@ def footer_conac(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="底部功能区 网站标识码 [M]；分值 1 未核实 [M] — standards.md §1.4.2, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 底部功能区 网站标识码（未核实）；分值 1（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="底部功能区须列明网站标识码（10位数字，前2位为省级行政区划代码；或 bm+8位数字） — standards.md §1.4.2, §7.1 F4",
+    rule="国办发〔2017〕47号 网页设计规范：底部功能区须列明网站标识码（10位数字，前2位为省级行政区划代码；或 bm+8位数字）",
     requires=FOOTER,
 )
 def footer_site_code(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -132,10 +132,10 @@ def footer_site_code(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="底部功能区 网站主办单位 [M]；分值 1 未核实 [M] — standards.md §1.4.5, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 底部功能区 网站主办单位（未核实）；分值 1（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="底部功能区须列明网站主办单位 — standards.md §1.4.5, §7.1 F8",
+    rule="国办发〔2017〕47号 网页设计规范：底部功能区须列明网站主办单位",
     requires=FOOTER,
 )
 def footer_sponsor(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -171,10 +171,10 @@ def footer_sponsor(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="底部功能区 联系方式 [M]；分值 1 未核实 [M] — standards.md §1.4.5, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 底部功能区 联系方式（未核实）；分值 1（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="底部功能区须列明主办单位联系方式（联系我们、电话或地址） — standards.md §1.4.5, §7.1 F9",
+    rule="国办发〔2017〕47号 网页设计规范：底部功能区须列明主办单位联系方式（联系我们、电话或地址）",
     requires=("footer", "links"),
 )
 def footer_contact(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -197,10 +197,10 @@ def footer_contact(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="S11 非经营性互联网信息服务备案管理办法 第13条 [V]；分值 1 未核实 [M] — standards.md §1.4.3, §3.3",
+        basis="《非经营性互联网信息服务备案管理办法》第13条；分值 1（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="非经营性互联网信息服务备案管理办法 第13条：主页底部标明备案编号并链接备案管理系统 — standards.md §1.4.3, §7.1 F6",
+    rule="《非经营性互联网信息服务备案管理办法》第13条：主页底部标明备案编号并链接备案管理系统",
     requires=("footer", "links"),
 )
 def footer_icp(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -251,10 +251,10 @@ def footer_icp(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="S12 公安机关备案 [V]；分值 1 未核实 [M] — standards.md §1.4.4, §3.3",
+        basis="《计算机信息网络国际联网安全保护管理办法》公安机关备案；分值 1（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="计算机信息网络国际联网安全保护管理办法：网页底部放置公安备案信息 — standards.md §1.4.4, §7.1 F7",
+    rule="《计算机信息网络国际联网安全保护管理办法》：网页底部放置公安备案信息",
     requires=("footer", "links"),
 )
 def footer_police_record(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -305,10 +305,10 @@ def footer_police_record(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="底部功能区 网站地图 [M]；分值 1 未核实 [M] — standards.md §1.4.6, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 底部功能区 网站地图（未核实）；分值 1（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="底部功能区须提供网站地图（站点地图）且可访问 — standards.md §1.4.6, §7.1 F10",
+    rule="国办发〔2017〕47号 网页设计规范：底部功能区须提供网站地图（站点地图）且可访问",
     requires=("links", "probes"),
 )
 def footer_sitemap(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -339,10 +339,10 @@ def footer_sitemap(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=2,
         verified=False,
-        basis="S2 二级指标“我为政府网站找错” [V]；分值 2 未核实 [M] — standards.md §1.4.7, §3.3",
+        basis="国办秘函〔2019〕19号 二级指标“我为政府网站找错”；分值 2（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="首页须设置“我为政府网站找错”监督举报平台入口，sitecode 与网站标识码一致 — standards.md §1.4.7, §7.1 F11",
+    rule="国办秘函〔2019〕19号 二级指标“我为政府网站找错”：首页须设置“我为政府网站找错”监督举报平台入口，sitecode 与网站标识码一致",
     requires=("scripts", "links", "images"),
 )
 def footer_error_report(page: Artifacts, site: SiteSpec) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""首页不更新、栏目不更新、空白栏目 (国办秘函〔2019〕19号 单项否决; standards.md §3.2, §7.3 A2–A6).
+"""首页不更新、栏目不更新、空白栏目 (国办秘函〔2019〕19号 单项否决).
 
 Per page: each column's emptiness and age (counting inputs, role info) and the home page's age
 (veto). Per site: the counts against the veto thresholds (``column-update``).
@@ -20,10 +20,10 @@ from auditor.model import PageType, Role, Severity, SiteSpec
     scoring=Scoring(
         per="page",
         verified=True,
-        basis="计数项：逐栏目记录空白栏目，≥5个由 column-update 判定单项否决 — standards.md §3.2, §7.3 A6",
+        basis="计数项：逐栏目记录空白栏目，≥5个由 column-update 判定单项否决",
     ),
     severity=Severity.SERIOUS,
-    rule="S2：空白栏目数量超过(含)5个即单项否决（逐栏目计数） — standards.md §3.2, §7.3 A6",
+    rule="国办秘函〔2019〕19号：空白栏目数量超过(含)5个即单项否决（逐栏目计数）",
     requires=("links",),
     page_types=(PageType.COLUMN,),
 )
@@ -50,10 +50,10 @@ def column_empty(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         per="page",
         verified=True,
-        basis="计数项：逐栏目记录未更新栏目，由 column-update 汇总判定 — standards.md §3.2, §7.3 A3–A5",
+        basis="计数项：逐栏目记录未更新栏目，由 column-update 汇总判定",
     ),
     severity=Severity.SERIOUS,
-    rule="S2：动态要闻2周、通知公告政策文件6个月、应更新栏目1年内须有更新；未标日期视为不更新 — standards.md §3.2, §7.3 A3–A5",
+    rule="国办秘函〔2019〕19号：动态要闻2周、通知公告政策文件6个月、应更新栏目1年内须有更新；未标日期视为不更新",
     requires=("links",),
     page_types=(PageType.COLUMN,),
 )
@@ -102,10 +102,10 @@ def column_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
     role=Role.VETO,
     scoring=Scoring(
         verified=True,
-        basis="S2 单项否决/首页不更新：监测2周首页无信息更新 — standards.md §3.2, §7.3 A2 [V]",
+        basis="国办秘函〔2019〕19号 单项否决/首页不更新：监测2周首页无信息更新",
     ),
     severity=Severity.CRITICAL,
-    rule="S2：监测2周，首页无信息更新即单项否决 — standards.md §3.2, §7.3 A2",
+    rule="国办秘函〔2019〕19号：监测2周，首页无信息更新即单项否决",
     requires=("links",),
     page_types=(PageType.HOME,),
 )
@@ -144,10 +144,10 @@ def homepage_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
     role=Role.VETO,
     scoring=Scoring(
         verified=True,
-        basis="S2 单项否决/栏目不更新：动态要闻、通知公告政策文件累计≥5个，应更新栏目≥10个，空白栏目≥5个 — standards.md §3.2 [V]",
+        basis="国办秘函〔2019〕19号 单项否决/栏目不更新：动态要闻、通知公告政策文件累计≥5个，应更新栏目≥10个，空白栏目≥5个",
     ),
     severity=Severity.CRITICAL,
-    rule="S2：动态要闻、通知公告政策文件类栏目累计≥5个未更新，或应更新栏目≥10个未更新，或空白栏目≥5个，即单项否决 — standards.md §3.2",
+    rule="国办秘函〔2019〕19号：动态要闻、通知公告政策文件类栏目累计≥5个未更新，或应更新栏目≥10个未更新，或空白栏目≥5个，即单项否决",
 )
 def column_update(pages: list[Artifacts], site: SiteSpec) -> list[Problem]:
     """汇总各栏目页：未更新与空白栏目数量达到单项否决标准即不合格。"""

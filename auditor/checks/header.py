@@ -1,4 +1,4 @@
-"""头部标识区: the site name is shown in the header (standards.md §1.3, §7.1 F13)."""
+"""头部标识区: the site name is shown in the header (国办发〔2017〕47号 网页设计规范 头部标识区)."""
 
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ ORGAN_NAME = re.compile(
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="网页设计规范 头部标识区 [M]；分值 1 未核实 [M] — standards.md §1.3, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 头部标识区（未核实）；分值 1（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="网页设计规范：头部标识区醒目展示网站名称 — standards.md §1.3, §7.1 F13",
+    rule="国办发〔2017〕47号 网页设计规范：头部标识区醒目展示网站名称",
     requires=("header", "metas"),
 )
 def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:

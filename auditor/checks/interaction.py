@@ -1,7 +1,8 @@
 """互动交流、留言回应、年度报表、站内搜索: judged from the home page's probe data.
 
 The probes (``auditor/interaction.py``) run in the browser once per site and leave plain data in
-``Artifacts.interaction``; these checks only read it (standards.md §3.2, §7.1 F15, §7.3 A7–A8).
+``Artifacts.interaction``; these checks only read it (国办秘函〔2019〕19号 单项否决/互动回应差;
+国办函〔2018〕12号 年度报表).
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ def _probe(page: Artifacts, name: str) -> dict[str, Any]:
     role=Role.VETO,
     scoring=Scoring(
         verified=True,
-        basis="S2 单项否决/互动回应差：未提供网上有效咨询建言渠道 — standards.md §3.2, §7.3 A7 [V]",
+        basis="国办秘函〔2019〕19号 单项否决/互动回应差：未提供网上有效咨询建言渠道",
     ),
     severity=Severity.CRITICAL,
-    rule="S2：未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）即单项否决 — standards.md §3.2, §7.3 A7",
+    rule="国办秘函〔2019〕19号：未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）即单项否决",
     requires=("links", "interaction"),
     page_types=HOME,
 )
@@ -125,10 +126,10 @@ def _form_problems(probe: dict[str, Any], form: dict[str, Any], link: Any) -> li
     role=Role.VETO,
     scoring=Scoring(
         verified=True,
-        basis="S2 单项否决/互动回应差：1年内存在超过3个月未回应有效留言 — standards.md §3.2, §7.3 A8 [V]",
+        basis="国办秘函〔2019〕19号 单项否决/互动回应差：1年内存在超过3个月未回应有效留言",
     ),
     severity=Severity.CRITICAL,
-    rule="S2：监测时间点前1年内，政务咨询类栏目存在超过3个月未回应有效留言即单项否决 — standards.md §3.2, §7.3 A8",
+    rule="国办秘函〔2019〕19号：监测时间点前1年内，政务咨询类栏目存在超过3个月未回应有效留言即单项否决",
     requires=("interaction",),
     page_types=HOME,
 )
@@ -198,10 +199,10 @@ def _message(row: str, as_of: date) -> dict[str, Any] | None:
     scoring=Scoring(
         points=2,
         verified=False,
-        basis="S4 国办函〔2018〕12号 年度报表 [V]；分值 2 未核实 [M] — standards.md §3.5, §7.1 F15",
+        basis="国办函〔2018〕12号 年度报表；分值 2（未核实）",
     ),
     severity=Severity.SERIOUS,
-    rule="国办函〔2018〕12号：首页显著位置发布政府网站工作年度报表；1月31日后须为上一年度 — standards.md §7.1 F15",
+    rule="国办函〔2018〕12号：首页显著位置发布政府网站工作年度报表；1月31日后须为上一年度",
     requires=("links", "interaction"),
     page_types=HOME,
 )
@@ -245,10 +246,10 @@ def annual_report(page: Artifacts, site: SiteSpec) -> list[Problem]:
     scoring=Scoring(
         points=2,
         verified=False,
-        basis="47号 站内搜索；二级指标“搜索”凭回忆 [M]；分值 2 未核实 [M] — standards.md §1.5, §3.3",
+        basis="国办发〔2017〕47号 站内搜索；国办秘函〔2019〕19号 二级指标“搜索”（未核实）；分值 2（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="站内搜索须能检索到站内信息（四川 2020Q1 通报“检索信息不准确”） — standards.md §1.5",
+    rule="国办发〔2017〕47号《政府网站发展指引》（未核实）：站内搜索须能检索到站内信息（四川 2020Q1 通报“检索信息不准确”）",
     requires=("interaction",),
     page_types=HOME,
 )

@@ -3,7 +3,7 @@
 The checker (``gather/links.py``) records the final status, the network failure, retries, a
 firewall or “页面不存在” body and what the real browser answered; :func:`judge_link` turns that
 into a kind and a Chinese reason, so ``check --from`` judges saved links with the current rules.
-The kinds and the wording of statuses are in ``extract/links.py`` (standards.md §7.3 A10).
+The kinds and the wording of statuses are in ``extract/links.py`` (国办秘函〔2019〕19号 链接可用性).
 """
 
 from __future__ import annotations

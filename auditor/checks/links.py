@@ -1,4 +1,4 @@
-"""链接可用性: every link, image and attachment on the page must open (standards.md §7.3 A10).
+"""链接可用性: every link, image and attachment on the page must open (国办秘函〔2019〕19号 链接可用性).
 
 The HTTP work is done before the checks, once per URL per run, by ``auditor.gather.links.LinkChecker``;
 its plain results sit in ``Artifacts.link_status``. This check only judges them and points each
@@ -31,11 +31,11 @@ _LABEL_CHARS = 30
         cap=4,
         per="finding",
         verified=False,
-        basis="S2 扣分指标/可用性/链接可用性 [V]；每处 0.5、最多 4 未核实 [M]（厂商另有“每个扣0.1%”的算法，R15）— standards.md §3.3, §7.3 A10",
+        basis="国办秘函〔2019〕19号 扣分指标/可用性/链接可用性；每处 0.5、最多 4（未核实）（监测平台厂商规则另有“每个扣0.1%”的算法）",
     ),
     severity=Severity.MODERATE,
-    rule="页面链接、图片、附件须可访问：状态码 ≥400、超过 15 秒无响应、DNS 失败即为错链断链，"
-    "首页单独计数 — standards.md §7.3 A10",
+    rule="国办秘函〔2019〕19号 扣分指标/可用性/链接可用性：页面链接、图片、附件须可访问：状态码 ≥400、"
+    "超过 15 秒无响应、DNS 失败即为错链断链，首页单独计数",
     requires=("links", "images", "link_status"),
 )
 def link_health(page: Artifacts, site: SiteSpec) -> list[Problem]:

@@ -1,5 +1,5 @@
 """网页标签: required ``<meta>`` tags by page type, their format and their agreement with the page
-(standards.md §2.1, §7.2)."""
+(国办发〔2017〕47号 网页设计规范 网页标签)."""
 
 from __future__ import annotations
 
@@ -56,10 +56,10 @@ META_ONLY = "page"  # meta tags are invisible: evidence shows the top of the pag
         cap=2,
         per="page",
         verified=False,
-        basis="网页设计规范 网页标签 [M]；每页 0.5、最多 2 未核实 [M] — standards.md §2.1, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 网页标签（未核实）；每页 0.5、最多 2（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="网页设计规范：各类页面须设置网站、栏目、内容标签 — standards.md §2.1, §7.2 M1, M4–M6",
+    rule="国办发〔2017〕47号 网页设计规范：各类页面须设置网站、栏目、内容标签",
     requires=("metas",),
 )
 def meta_tags(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -117,10 +117,10 @@ def meta_tags(page: Artifacts, site: SiteSpec) -> list[Problem]:
         cap=1,
         per="page",
         verified=False,
-        basis="网页标签格式 [M]；每页 0.5、最多 1 未核实 [M] — standards.md §7.2, §3.3",
+        basis="国办发〔2017〕47号 网页设计规范 网页标签格式（未核实）；每页 0.5、最多 1（未核实）",
     ),
     severity=Severity.MODERATE,
-    rule="SiteIDCode、SiteDomain、PubDate 格式 — standards.md §7.2 M2, M3, M7",
+    rule="国办发〔2017〕47号 网页设计规范 网页标签：SiteIDCode、SiteDomain、PubDate 格式",
     requires=("metas",),
 )
 def meta_format(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -234,11 +234,9 @@ def _gathered(page: Artifacts) -> datetime | None:
     name="元数据一致",
     indicator="功能设计/页面标签",
     role=Role.INFO,
-    scoring=Scoring(
-        per="page", verified=True, basis="数据质量项，不计分 — standards.md §7.1 F5, §7.2 M6–M8"
-    ),
+    scoring=Scoring(per="page", verified=True, basis="数据质量项，不计分"),
     severity=Severity.MINOR,
-    rule="标识码一致（标签=底部=找错 sitecode）；ArticleTitle≈可见标题；PubDate=可见发布时间；ContentSource=可见来源 — standards.md §7.1 F5, §7.2 M6–M8",
+    rule="国办发〔2017〕47号 网页设计规范 网页标签与页面一致：标识码一致（标签=底部=找错 sitecode）；ArticleTitle≈可见标题；PubDate=可见发布时间；ContentSource=可见来源",
     requires=("metas", "footer"),
 )
 def meta_consistency(page: Artifacts, site: SiteSpec) -> list[Problem]:

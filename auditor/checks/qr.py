@@ -1,4 +1,5 @@
-"""政务新媒体二维码: every QR code a page shows must scan to where its label says (issue 3).
+"""政务新媒体二维码: every QR code a page shows must scan to where its label says
+(各地检查通报：“二维码扫描后显示乱码或无法下载”).
 
 Reads only ``Artifacts.qr``, written by :func:`auditor.gather.qr.gather_qr`: what each code said,
 how it was read, and what its image and target answered over HTTP. This check judges those facts
@@ -35,11 +36,11 @@ KINDS = ("image-broken", "undecodable", "garbled", "target-mismatch", "target-un
     scoring=Scoring(
         points=1,
         verified=False,
-        basis="四川 2020Q1 通报“二维码不能正常使用”；出处与分值未核实 [M] — standards.md §4.3, §7.4",
+        basis="四川 2020Q1 通报“二维码不能正常使用”；出处与分值未核实",
     ),
     severity=Severity.SERIOUS,
-    rule="网站展示的政务新媒体二维码须能正常扫码并指向所标注的平台（扫描后乱码或无法下载即扣分）"
-    " — standards.md §4.3, §7.4 NM1–NM3",
+    rule="国办秘函〔2019〕19号 政务新媒体检查指标（条文出处未核实）：网站展示的政务新媒体二维码须能正常扫码并指向"
+    "所标注的平台（扫描后乱码或无法下载即扣分）",
     requires=("qr",),
 )
 def qr_image(page: Artifacts, site: SiteSpec) -> list[Problem]:

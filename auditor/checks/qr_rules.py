@@ -2,7 +2,7 @@
 
 A code that leads elsewhere than its label says is ``target-mismatch``; one whose text is
 mojibake is ``garbled``; one whose URL fails is ``target-unreachable``; an image that does not
-load is ``image-broken`` (standards.md §4.3 “扫描后显示乱码或无法下载”, §7.4 NM2–NM3). The
+load is ``image-broken`` (各地检查通报：“扫描后显示乱码或无法下载”). The
 gatherer (:mod:`auditor.gather.qr`) leaves what it read and what the probes answered; the
 ``qr-image`` check judges it here, so ``check --from`` judges saved pages again.
 """

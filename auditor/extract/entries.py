@@ -2,7 +2,7 @@
 link, the elderly-mode entry.
 
 Pure readers over artifacts (no browser): the checks use them to judge, the probes to know what
-to open (standards.md §3.2 互动回应差, §7.1 F14–F15). They sit beside ``extract`` so that loading
+to open (国办秘函〔2019〕19号 单项否决/互动回应差; 适老化入口; 国办函〔2018〕12号 年度报表). They sit beside ``extract`` so that loading
 the checks never loads the browser side.
 """
 
@@ -32,7 +32,9 @@ __all__ = [
 # -- 互动交流 ------------------------------------------------------------------------------------
 
 CHANNEL_WORDS = re.compile(r"留言|咨询|信箱|建言|问政|民意|网民|我要写信|写信|互动交流|政民互动")
-NOT_CHANNEL = re.compile(r"信访|举报|纪检|监察|检举")  # special channels, not 咨询建言 (S2)
+NOT_CHANNEL = re.compile(
+    r"信访|举报|纪检|监察|检举"
+)  # special channels, not 咨询建言 (国办秘函〔2019〕19号)
 ANNUAL_REPORT = re.compile(r"(?:政府)?网站(?:工作)?年度报表|网站年报")
 
 
@@ -62,7 +64,7 @@ def search_query(art: Artifacts) -> str:
 
 # -- 长者版 / 无障碍 ---------------------------------------------------------------------------
 
-# Link or button words of an elderly/accessible entry (standards.md §7.1 F14).
+# Link or button words of an elderly/accessible entry (国办公开办函〔2021〕28号 适老化与无障碍改造).
 ELDERLY_TEXT = re.compile(r"长者版|关怀版|适老化|大字版|长辈版|老年版|无障碍")
 _MODE_TEXT = re.compile(r"长者版|关怀版|适老化|大字版|长辈版|老年版")  # a separate elderly page
 # The footer badge "适老化无障碍服务认证标识" and news headlines are not entries: entries are short.

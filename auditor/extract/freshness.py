@@ -1,7 +1,7 @@
 """Dates in lists, column classes and ages: the facts behind 首页不更新 / 栏目不更新 / 空白栏目.
 
 Pure functions over artifacts. All ages are computed against an audit date (``--as-of``, stored
-on the artifacts) so a run can be reproduced later (standards.md §3.2, §7.3 A2–A6).
+on the artifacts) so a run can be reproduced later (国办秘函〔2019〕19号 单项否决：首页不更新、栏目不更新).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Nothing here does I/O, so every rule is unit-testable with plain values. The link checker
 (``gather/links.py``) does the HTTP and records what it saw with these; ``checks/link_rules.py``
-judges the record. The kinds follow standards.md §7.3 A10 (broken = status ≥ 400,
+judges the record. The kinds follow 国办秘函〔2019〕19号 链接可用性 (broken = status ≥ 400,
 a timeout over 15 s, or a DNS failure; the vendors' classes are 404/408/5xx), plus the kinds a real
 crawl of government sites needs so that a finding is not a false alarm:
 
@@ -124,7 +124,7 @@ def extension(url: str) -> str:
 
 
 def is_attachment(url: str) -> bool:
-    """A downloadable document (pdf/doc/xls/zip…), counted as an attachment by A10."""
+    """A downloadable document (pdf/doc/xls/zip…), counted as an attachment by link-health."""
     return extension(url) in ATTACHMENT_EXTENSIONS
 
 
@@ -132,7 +132,7 @@ def urls_to_check(art: Artifacts) -> list[str]:
     """Every ``a[href]`` (attachments included) and ``img[src]`` on the page, once, http(s) only.
 
     Hidden links count too: a dead link is dead whether or not it is drawn, and hidden links are
-    where dark links live (A11). The page's own URL is left out (it was just loaded, and
+    where dark links live. The page's own URL is left out (it was just loaded, and
     ``href="#top"`` resolves to it). Order is document order, links first.
     """
     own = {normalize_url(u) for u in (art.url, art.final_url) if u}
@@ -169,7 +169,7 @@ def kind_of_status(status: int) -> str | None:
         return BLOCKED
     if status == 408:  # the vendors count 408 with timeouts
         return TIMEOUT
-    if 400 <= status <= 499:  # A10: broken = status >= 400 (404/410 are the usual ones)
+    if 400 <= status <= 499:  # broken = status >= 400 (404/410 are the usual ones)
         return BROKEN
     if 500 <= status <= 599:
         return SERVER_ERROR

@@ -1,6 +1,6 @@
 """Pull the identity items out of a rendered footer/header: pure functions over artifacts.
 
-Real markup varies (standards.md §1.4): identifiers split across ``<span>`` s, no-break spaces,
+Real markup varies (底部功能区): identifiers split across ``<span>`` s, no-break spaces,
 ``号`` missing, ``备：``, duplicate desktop/mobile footers. Everything is matched on the footer's
 visible text with whitespace normalised, and the first (desktop) occurrence wins. Each result keeps
 the smallest footer block that shows it, so evidence can outline the exact element.
@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from auditor.artifacts import Artifacts, Image, Link, TextBlock
 
-# 31 provincial units; ICP uses 蜀/黔/滇/陇/秦 too (standards.md §1.4.3).
+# 31 provincial units; ICP uses 蜀/黔/滇/陇/秦 too (《非经营性互联网信息服务备案管理办法》备案编号).
 PROVINCE_ABBR = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀贵黔云滇藏陕秦甘陇青宁新"
-# First two digits of GB/T 2260 province codes (standards.md §7.1 F4).
+# First two digits of GB/T 2260 province codes (网站标识码).
 PROVINCE_CODES = frozenset(
     [str(n) for n in (*range(11, 16), 21, 22, 23, *range(31, 38), *range(41, 47))]
     + [str(n) for n in (*range(50, 55), *range(61, 66))]
@@ -33,7 +33,7 @@ SITE_CODE_LOOSE_RE = re.compile(
 ICP_RE = re.compile(
     rf"([{PROVINCE_ABBR}])\s*ICP\s*(备|证)\s*[：:]?\s*(\d{{6,10}})\s*(号)?(?:\s*[-－—]\s*(\d{{1,3}}))?"
 )
-# Legacy city forms such as 郑公备 (standards.md §1.4.4) have no province abbreviation.
+# Legacy city forms such as 郑公备 (公安机关备案) have no province abbreviation.
 POLICE_RE = re.compile(
     r"([\u4e00-\u9fff])\s*(公网安备|公安备|公备|网安备)\s*[号：:]?\s*(\d{6,16})\s*(号)?"
 )

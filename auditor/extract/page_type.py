@@ -1,6 +1,6 @@
 """Decide whether a page is a home, column (栏目/列表) or article (文章/内容) page.
 
-The meta-tag rule differs by page type (standards.md §2.1), so the type must be right: meta tags
+The meta-tag rule differs by page type (国办发〔2017〕47号 网页设计规范), so the type must be right: meta tags
 first (what the CMS says), then the URL (what the CMS generates), then the DOM's shape.
 """
 

@@ -1,4 +1,4 @@
-"""Gatherers: the browser and network work that fills a page's artifacts (STYLE.md §1).
+"""Gatherers: the browser and network work that fills a page's artifacts.
 
 Each gatherer observes and records; none judges. The checks in ``auditor.checks`` read only what
 these leave in :class:`auditor.artifacts.Artifacts`, and name the fields they read, so a gatherer

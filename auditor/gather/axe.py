@@ -8,7 +8,7 @@ Why it looks like this:
 - Help texts are Chinese: the bundled script has no locales, so ``axe-zh_CN.json`` beside this file
   is axe-core 4.12.1's own ``locales/zh_CN.json``, unmodified (MPL-2.0, like ``axe.min.js``).
 - Only the WCAG 2.0 A and AA rules run (tags ``wcag2a``, ``wcag2aa``): GB/T 37668-2019 follows WCAG
-  2.0 (standards.md §5); axe's ``best-practice`` rules are not requirements of either.
+  2.0; axe's ``best-practice`` rules are not requirements of either.
 - axe works synchronously on the page's main thread: on a 25 000-node page it took 59 s here, and
   nothing else (not even a screenshot) can run meanwhile. So the run is bounded with
   ``asyncio.wait_for``; when the limit passes, a busy main thread is interrupted with the DevTools

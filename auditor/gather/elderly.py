@@ -1,12 +1,12 @@
 """适老化: find the elderly-mode entry on a home page and probe the elderly-mode page.
 
 Why: 国办公开办函〔2021〕28号 asks government sites for 适老化与无障碍改造, and the MIIT
-《互联网网站适老化通用设计规范》 says what the elderly mode must be (standards.md §5, §7.5):
+《互联网网站适老化通用设计规范》 says what the elderly mode must be:
 
-- X1: an entry — a 长者版/关怀版/适老化/大字版 link, a 无障碍 link or button, or the assistive
+- an entry — a 长者版/关怀版/适老化/大字版 link, a 无障碍 link or button, or the assistive
   toolbar scripts real sites load (``gov.govwza.cn/dist/aria.js``, ``api.govwza.cn/cniil/assist.js``);
-- X2: "网页中严禁出现广告内容及插件,也不能随机出现广告或临时性的广告弹窗";
-- X4: a non-text CAPTCHA needs "至少一种视觉感官以外的验证码，如系统推送的语音验证码";
+- "网页中严禁出现广告内容及插件,也不能随机出现广告或临时性的广告弹窗";
+- a non-text CAPTCHA needs "至少一种视觉感官以外的验证码，如系统推送的语音验证码";
 - and it should read larger: we compare the main-text font size with the normal page's.
 
 :func:`find_elderly_entry` is pure (reads artifacts only), so the check and the gatherer agree on
@@ -80,7 +80,7 @@ AD_HOSTS = (
 _WATCH = script("elderly_watch")
 # Positioned boxes now: remembered so a second look can tell which ones move by themselves.
 _POSITIONED = script("elderly_positioned")
-# The second look: ads, pop-ups and CAPTCHA (X2, X4).
+# The second look: ads, pop-ups and CAPTCHA (the second and third rule above).
 _INSPECT = script("elderly_inspect")
 
 

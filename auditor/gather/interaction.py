@@ -2,7 +2,7 @@
 
 These need a real browser (typing, clicking, validation messages), so they run once per site in
 one of the engine's tabs and leave plain data on the home page's artifacts; the checks in
-``auditor/checks/interaction.py`` judge that data (standards.md §3.2 互动回应差, §7.1 F15, §7.3 A7–A8).
+``auditor/checks/interaction.py`` judge that data (国办秘函〔2019〕19号 单项否决/互动回应差; 国办函〔2018〕12号 年度报表).
 
 Nothing is written to a site unless ``submit`` is set (``--submit-forms``): the site context's
 network guard aborts every request that is not GET/HEAD, pop-ups included, and the search probe

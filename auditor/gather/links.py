@@ -1,7 +1,7 @@
 """The async link checker: every URL once per run, politely, with a verdict a person can act on.
 
 Government sites ban aggressive crawlers, and a false "broken link" in an official notice costs
-more than a missed one, so the checker is built around politeness and proof (issue 3, A10):
+more than a missed one, so the checker is built around politeness and proof (国办秘函〔2019〕19号 链接可用性):
 
 - one :class:`LinkChecker` per run caches each URL's result, and concurrent callers of the same URL
   share one request;

@@ -1,8 +1,8 @@
 """Render a page at a phone viewport and measure what a phone visitor meets.
 
-Why a second render: a desktop render cannot show whether a page fits a phone. 47号 asks for a
-mobile-usable site [M], and the MIIT elderly-friendly rules read on phones (standards.md §5, §7.5
-X9). Every audited page is opened once more in a fresh context that emulates a phone (375×812 CSS
+Why a second render: a desktop render cannot show whether a page fits a phone. 国办发〔2017〕47号 asks for a
+mobile-usable site (clause not verified word for word), and the MIIT elderly-friendly rules read on
+phones. Every audited page is opened once more in a fresh context that emulates a phone (375×812 CSS
 px, device scale 2, touch, mobile user agent, zh-CN, Asia/Shanghai), and we record:
 
 - the ``viewport`` meta (without it a phone lays the page out 980 px wide and shrinks it);

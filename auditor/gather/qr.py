@@ -13,7 +13,7 @@ Candidates are labelled images (微信, 公众号, APP…), images named like QR
 finds codes drawn as CSS backgrounds or on a canvas, where no ``<img>`` exists.
 
 All network access is injected (``fetch_status``, optionally ``fetch_image``) so that the engine
-keeps its one place for concurrency and politeness (STYLE.md §7) and tests can fake it.
+keeps its one place for concurrency and politeness and tests can fake it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from auditor.artifacts import Artifacts
 from auditor.extract.platforms import Platforms, load_platforms, target_of
 from auditor.extract.qr_candidates import MIN_SIDE, Candidate, candidates
 from auditor.gather import GatherContext
-from auditor.gather.qr_decode import QR_FORMATS, DecodeResult, decode, qr_regions
+from auditor.gather.qr_decode import QR_FORMATS, DecodeResult, decode
+from auditor.gather.qr_finders import qr_regions
 from auditor.model import Rect
 
 __all__ = ["FetchImage", "FetchStatus", "ScanHit", "gather_qr", "scan_screenshot"]
@@ -47,7 +48,7 @@ __all__ = ["FetchImage", "FetchStatus", "ScanHit", "gather_qr", "scan_screenshot
 FetchStatus = Callable[[str], Awaitable[int | str | None]]  # None: not fetched (test mode)
 FetchImage = Callable[[str], Awaitable[bytes | None]]
 
-SCAN_BUDGET_MS = 300.0  # coarse whole-page scan, per page (issue 3)
+SCAN_BUDGET_MS = 300.0  # coarse whole-page scan, per page
 DECODE_BUDGET_MS = 3000.0  # all candidate decodes of one page together
 STRIP = 4096  # the page is scanned in strips so the budget can stop it between them
 OVERLAP = 640  # taller than any QR code a page shows, so no code is cut by every strip

@@ -1,4 +1,4 @@
-"""Notice attachments: what a provincial office publishes after an inspection (standards.md §6).
+"""Notice attachments: what a provincial office publishes after an inspection (各地检查通报的写法).
 
 ``auditor report RUN --format docx,xlsx,html,json`` writes them from a run directory: the Word
 attachments (一、总体情况 draft, 附件2 per-region pass rates, 附件3 problem sites with evidence

@@ -1,4 +1,4 @@
-"""One concrete Chinese line per problem, as notices write them (standards.md §6).
+"""One concrete Chinese line per problem, as notices write them (各地检查通报的写法).
 
 Notices name the problem and the fact, e.g. “部门动态栏目更新至2026年10月12日，已超过46天未更新”,
 not a rule citation. Checks already write such messages (expected vs found); this module turns the

@@ -2,7 +2,7 @@
 
 Why here and not in each writer: Word, Excel, HTML and the 总体情况 paragraph must all print the
 same counts, so they are computed once from the run, the verdicts and the sites list (whose 地区
-column groups the sites; standards.md §6, §7.6).
+column groups the sites; 各地检查通报的写法).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class SiteRow:
         return clean_text(self.spec.region) or NO_REGION
 
     def supervisor_columns(self) -> dict[str, object]:
-        """The columns of the supervisors' export (standards.md §6 item 7, §7.6)."""
+        """The columns of the supervisors' export (监测平台厂商导出表)."""
         site = self.result
         home = site.pages[0] if site.pages else None
         fails = [

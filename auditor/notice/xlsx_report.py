@@ -1,9 +1,10 @@
 """The supervisors' workbook (openpyxl): one row per site in their columns, with thumbnails.
 
-Sheets: 网站检查结果 (the columns of the national reporting system's export, standards.md §6 item
-7 and §7.6, then 得分, 决定因素 and an evidence thumbnail), 地区合格率 (附件2) and 问题清单 (one
-row per notice line with its evidence thumbnail and file path). Every text cell is written as a
-string, never a formula, because site names and messages come from outside (“=HYPERLINK(…)”).
+Sheets: 网站检查结果 (the columns of the national reporting system's export, as the monitoring
+platform vendor's export lists them, then 得分, 决定因素 and an evidence thumbnail), 地区合格率
+(附件2) and 问题清单 (one row per notice line with its evidence thumbnail and file path). Every
+text cell is written as a string, never a formula, because site names and messages come from
+outside (“=HYPERLINK(…)”).
 """
 
 from __future__ import annotations

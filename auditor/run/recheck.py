@@ -1,7 +1,7 @@
 """复核: re-audit only what failed, and say per earlier finding 已整改 or 未整改.
 
 Why: after a notice, offices give sites a deadline and then check the named problems again
-(“复核截止日期”, standards.md §6). Re-auditing whole sites would mix in unrelated changes; so the
+(“复核截止日期”, as 各地检查通报 write it). Re-auditing whole sites would mix in unrelated changes; so the
 re-check renders again only the pages that had failing findings (a site with a failing site-level
 finding, e.g. 栏目不更新, is crawled again as a whole, since that verdict is over all its pages).
 
