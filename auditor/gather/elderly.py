@@ -134,7 +134,7 @@ async def probe_elderly(
         await ctx.add_init_script(_WATCH)
         page = await ctx.new_page()
         if guard is not None:
-            guard.watch(page)
+            await guard.watch(page)
         dialogs: list[str] = result["dialogs"]
 
         async def on_dialog(dialog: Dialog) -> None:

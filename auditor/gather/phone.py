@@ -108,7 +108,7 @@ async def render_phone(
         )
         page = await ctx.new_page()
         if guard is not None:
-            guard.watch(page)
+            await guard.watch(page)
         try:
             response = await page.goto(url, wait_until="load", timeout=timeout_ms)
         except PlaywrightError as exc:

@@ -71,7 +71,7 @@ async def new_context(
 async def new_tab(context: BrowserContext, guard: NetworkGuard) -> TabWatch:
     """A tab of ``context`` whose pop-ups are closed and whose scripts can be stopped."""
     page = await context.new_page()
-    guard.watch(page)
+    await guard.watch(page)
     return await TabWatch.attach(page)
 
 
