@@ -228,7 +228,8 @@ def engine_concurrency() -> int:
         return DEFAULT_CONCURRENCY
 
 
-# The identity checks of the core issue only: no axe, phone render, link or QR checks, probes.
+# The identity checks only (site name, footer, meta tags): no axe, phone render, link or QR
+# checks, probes.
 CORE_ONLY = {"skip": frozenset({"phone", "elderly", "links", "qr", "probes"})}
 
 
