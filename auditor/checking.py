@@ -6,29 +6,64 @@ screenshots the render left in the site's folder, so a run can be judged again o
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 from auditor.artifacts import Artifacts
-from auditor.checks import run_all, run_site
+from auditor.checks import CHECKS_BY_ID, run_all, run_site
+from auditor.clock import beijing_time
 from auditor.errors import describe
 from auditor.evidence import evidence_filename, render_evidence, screenshot_rect
 from auditor.model import Finding, Outcome, PageResult, Rect, SiteSpec
+from auditor.problems import ProblemKey, problem_key
 
-__all__ = ["check_page", "check_site", "relative"]
+__all__ = ["SharedEvidence", "check_page", "check_site", "relative"]
+
+
+class SharedEvidence:
+    """A site's evidence pictures by problem: a fault of the shared template is drawn once.
+
+    The first page to show a problem (the home page, rendered first) draws it; later pages point
+    their occurrences at that picture. Pages are checked in threads, hence the lock; two pages
+    racing on one problem both draw, which costs a picture, never a finding.
+    """
+
+    def __init__(self) -> None:
+        self._paths: dict[ProblemKey, str] = {}
+        self._lock = threading.Lock()
+
+    def known(self, keys: list[ProblemKey]) -> list[str] | None:
+        """The pictures of all ``keys``, or None if any of them has none yet."""
+        with self._lock:
+            paths = [self._paths.get(k, "") for k in keys]
+        return paths if all(paths) else None
+
+    def remember(self, keys: list[ProblemKey], path: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._paths.setdefault(key, path)
 
 
 def check_page(
-    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, run_dir: Path
+    art: Artifacts,
+    site: SiteSpec,
+    site_dir: Path,
+    index: int,
+    run_dir: Path,
+    shared: SharedEvidence | None = None,
 ) -> PageResult:
-    """Run every check on one page's artifacts and draw evidence for its problems."""
+    """Run every check on one page's artifacts and draw evidence for its problems.
+
+    With ``shared`` (one per site), a problem already drawn on an earlier page is not drawn again.
+    """
     timings = dict(art.timings)
     wall, cpu = time.perf_counter(), time.thread_time()
     findings = run_all(art, site)
     timings["checks"] = _thread_elapsed(wall, cpu)
     shot = site_dir / art.screenshot if art.screenshot else None
     wall, cpu = time.perf_counter(), time.thread_time()
-    findings = _evidence_for_all(findings, art, shot, site_dir, run_dir, index)
+    findings = _evidence_for_all(findings, art, shot, site_dir, run_dir, index, shared)
     timings["evidence"] = _thread_elapsed(wall, cpu)
     return PageResult(
         url=art.url,
@@ -80,11 +115,13 @@ def _evidence_for_all(
     site_dir: Path,
     run_dir: Path,
     page: int,
+    shared: SharedEvidence | None = None,
 ) -> list[Finding]:
     """Evidence for every problem on a page; problems of one kind share one picture.
 
     An axe rule failing on 80 elements, or 30 links broken the same way, is one picture with
-    the elements in view outlined and the count in its caption, not 80 pictures of one page.
+    the elements in view outlined and the count in its caption, not 80 pictures of one page;
+    and a group whose every problem was drawn on an earlier page of the site points there.
     """
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, f in enumerate(findings):
@@ -96,6 +133,12 @@ def _evidence_for_all(
         groups.setdefault(key, []).append(i)
     out = list(findings)
     for members in groups.values():
+        keys = [problem_key(findings[i]) for i in members]
+        earlier = shared.known(keys) if shared else None
+        if earlier is not None:
+            for i, path in zip(members, earlier, strict=True):
+                out[i] = Finding(**{**findings[i].__dict__, "evidence": path})
+            continue
         # The picture is anchored on the first member that points at an element.
         members.sort(key=lambda i: findings[i].rect is None)
         first = findings[members[0]]
@@ -104,6 +147,8 @@ def _evidence_for_all(
             first, art, shot, site_dir, run_dir, page, members[0] + 1, others, len(members)
         )
         out[members[0]] = drawn
+        if shared and drawn.evidence:
+            shared.remember(keys, drawn.evidence)
         for i in members[1:]:
             f = findings[i]
             data = {**f.data, **_err(drawn)}
@@ -149,7 +194,7 @@ def _with_evidence(
     dest = site_dir / "evidence" / evidence_filename(page, f.check, n)
     dest.parent.mkdir(exist_ok=True)
     try:
-        caption = f"[{f.check}] {f.message}"
+        caption = f"{_check_name(f.check)}（{f.check}）：{f.message}"
         if count > 1:
             caption += f"（本页同类问题共{count}处，图中框出截图范围内的各处）"
         render_evidence(
@@ -160,7 +205,34 @@ def _with_evidence(
             missing=missing,
             margin=margin,
             others=others or (),
+            stamp=_stamp(f, art, missing=missing, region_found=rect is not None),
         )
     except Exception as exc:  # evidence must never lose the finding itself
         return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})
     return Finding(**{**f.__dict__, "evidence": relative(dest, run_dir)})
+
+
+_REGION_NAMES = {"header": "页面头部", "footer": "页面底部"}
+
+
+def _check_name(check_id: str) -> str:
+    check = CHECKS_BY_ID.get(check_id)
+    return check.name if check else check_id
+
+
+def _stamp(f: Finding, art: Artifacts, *, missing: bool, region_found: bool) -> list[str]:
+    """The grey lines of a picture: what was searched (when nothing is outlined), where, when."""
+    lines = []
+    if missing:
+        region = _REGION_NAMES.get(f.region, "")
+        if region and region_found:
+            lines.append(f"虚线框为检查的区域（{region}），其中未找到所需内容")
+        elif region:
+            lines.append(f"页面未找到{region}区域，图为页面相应位置")
+        else:
+            lines.append("问题不对应页面上可框出的元素（如网页标签），图为页面顶部")
+    when = beijing_time(art.gathered_at) if art.gathered_at else ""
+    lines.append(
+        f"页面：{f.page_url or art.url}" + (f"　截取时间：{when}（北京时间）" if when else "")
+    )
+    return lines

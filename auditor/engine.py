@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, failure_inside
 from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
-from auditor.checking import check_page, check_site
+from auditor.checking import SharedEvidence, check_page, check_site
 from auditor.crawl import normalize, plan
 from auditor.errors import describe
 from auditor.extract.page_type import TypeRules, classify
@@ -232,10 +232,13 @@ async def _audit_listed(
     """Only the pages a 复核 names, each in its old place, in one context for the site."""
     assert job.pages is not None
     prepare_site_dir(site_dir, job.site)
+    shared = SharedEvidence()
     async with renderer.site() as session:
         outcomes = await asyncio.gather(
             *(
-                audit_page(session, job.site, site_dir, p.index, p.url, is_home=p.is_home)
+                audit_page(
+                    session, job.site, site_dir, p.index, p.url, is_home=p.is_home, shared=shared
+                )
                 for p in job.pages
             )
         )
@@ -258,6 +261,7 @@ async def _crawl(
     """Home page first; then waves of column/article pages found on audited pages."""
     options = session.renderer.options
     rules = rules_for(site, options)
+    shared = SharedEvidence()  # a fault of the shared template: one picture for the site
 
     def keep(art: Artifacts, page: PageResult) -> None:
         result.pages.append(page)
@@ -266,7 +270,9 @@ async def _crawl(
         if on_page:
             on_page(page)
 
-    home, home_page = await audit_page(session, site, site_dir, 0, site.url, is_home=True)
+    home, home_page = await audit_page(
+        session, site, site_dir, 0, site.url, is_home=True, shared=shared
+    )
     keep(home, home_page)
     if not home.loaded:
         result.error = home.load_error or f"HTTP {home.status}"
@@ -286,7 +292,7 @@ async def _crawl(
         start = len(result.pages)
         outcomes = await asyncio.gather(
             *(
-                audit_page(session, site, site_dir, start + i, url, is_home=False)
+                audit_page(session, site, site_dir, start + i, url, is_home=False, shared=shared)
                 for i, url in enumerate(urls)
             )
         )
@@ -314,7 +320,14 @@ def _stuck(session: SiteSession, result: SiteResult) -> bool:
 
 
 async def audit_page(
-    session: SiteSession, site: SiteSpec, site_dir: Path, index: int, url: str, *, is_home: bool
+    session: SiteSession,
+    site: SiteSpec,
+    site_dir: Path,
+    index: int,
+    url: str,
+    *,
+    is_home: bool,
+    shared: SharedEvidence | None = None,
 ) -> tuple[Artifacts, PageResult]:
     """Render one page, run its gatherers and checks, draw its evidence (the unit of work)."""
     renderer = session.renderer
@@ -335,7 +348,9 @@ async def audit_page(
         await _gather_more(session, art, site_dir, index, shot, is_home=is_home)
     art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
-    page = await asyncio.to_thread(_check_and_save, art, site, site_dir, index, renderer.options)
+    page = await asyncio.to_thread(
+        _check_and_save, art, site, site_dir, index, renderer.options, shared
+    )
     return art, page
 
 
@@ -386,10 +401,15 @@ def _elapsed(wall: float, cpu: float) -> dict[str, float]:
 
 
 def _check_and_save(
-    art: Artifacts, site: SiteSpec, site_dir: Path, index: int, options: AuditOptions
+    art: Artifacts,
+    site: SiteSpec,
+    site_dir: Path,
+    index: int,
+    options: AuditOptions,
+    shared: SharedEvidence | None,
 ) -> PageResult:
     art.save(site_dir / f"p{index:02d}.artifacts.json")
-    return check_page(art, site, site_dir, index, options.out_dir)
+    return check_page(art, site, site_dir, index, options.out_dir, shared)
 
 
 def prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:

@@ -1,10 +1,12 @@
 """Evidence PNGs cut from the one full-page screenshot.
 
 Every finding that points at a place on the page gets a file a person can attach to a notice: the
-element with a red outline and some context around it, and a caption band below saying what is
-wrong. A missing element gets the region where it belongs (e.g. the footer) outlined in dashed
-orange-red, with a caption starting “缺失：”. The caption is also stored in the PNG's
-``Description`` text chunk, so tools (and tests) can read what the picture says.
+element with a red outline and some context around it, and a caption band below saying what it
+is — the check's name and id and the finding's message, then (grey) the page's address and when
+it was captured — so a picture taken out of the report still speaks for itself. Something missing
+has no element: the region searched (e.g. the footer) is outlined in dashed orange-red and a note
+says so. The caption is also stored in the PNG's ``Description`` text chunk, so tools (and tests)
+can read what the picture says.
 
 Rects are document CSS pixels, which equal screenshot pixels because pages are rendered at device
 scale 1.
@@ -30,6 +32,7 @@ __all__ = [
     "FontMissingError",
     "cjk_font_path",
     "evidence_filename",
+    "open_picture",
     "outline_page_thumbnail",
     "render_evidence",
 ]
@@ -139,10 +142,12 @@ def render_evidence(
     missing: bool = False,
     margin: int = 120,
     others: Sequence[Rect] = (),
+    stamp: Sequence[str] = (),
 ) -> Path:
     """Crop ``rect`` plus margin from ``screenshot``, outline it, add a caption band; save it.
 
     ``others`` are more elements with the same problem: those inside the crop are outlined too.
+    ``stamp`` are grey lines under the caption (where and when the page was captured).
 
     With ``missing``, ``rect`` is the region where the absent thing belongs (None: the top of the
     page). A rect wholly outside the screenshot (its height is capped) falls back to the bottom of
@@ -151,14 +156,12 @@ def render_evidence(
     img = _open(screenshot)
     width, height = img.size
     font = _font()
-    notes: list[str] = []
+    notes: list[str] = list(stamp)
 
     outside = rect is not None and (
         rect.right <= 0 or rect.bottom <= 0 or rect.x >= width or rect.y >= height
     )
     text = caption.strip()
-    if missing and not text.startswith("缺失"):
-        text = f"缺失：{text}"
 
     target: tuple[int, int, int, int] | None = None
     if rect is None or outside:
@@ -209,6 +212,22 @@ def render_evidence(
     dest.parent.mkdir(parents=True, exist_ok=True)
     out.save(dest, format="PNG", pnginfo=info, compress_level=1)  # fast; crops are small
     return dest
+
+
+def open_picture(base: Path, rel: str) -> Image.Image | None:
+    """A run's picture ``rel`` as RGB, for embedding in a report; None if absent, unreadable or
+    outside ``base`` (a report never embeds a file from elsewhere)."""
+    from auditor.run.manifest import inside
+
+    path = inside(base, rel) if rel else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return img.convert("RGB")
+    except (OSError, ValueError):
+        return None
 
 
 def outline_page_thumbnail(screenshot: Path, dest: Path, width: int = 360) -> Path:

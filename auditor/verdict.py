@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.model import Finding, Outcome, Role, SiteResult
+from auditor.problems import problem_key
 from auditor.scoring import (
     IndicatorCap,
     Rule,
@@ -49,11 +50,11 @@ UNDECIDED_LABEL = "无法判定"  # a veto or enough points could not be checked
 
 @dataclass(frozen=True)
 class VetoHit:
-    """A failing 单项否决 indicator and the findings that failed it."""
+    """A failing 单项否决 indicator and the problems that failed it."""
 
     indicator: str
     check: str
-    count: int
+    count: int  # problems, a fault repeated by the shared template once
     message: str  # the first failing finding's message
 
 
@@ -174,7 +175,7 @@ def judge(site: SiteResult, table: ScoringTable) -> Verdict:
         "table": table.name,
     }
     vetoes = tuple(
-        VetoHit(rule.indicator, cid, len(fs), fs[0].message)
+        VetoHit(rule.indicator, cid, len({problem_key(f) for f in fs}), fs[0].message)
         for cid, fs in failing.items()
         if (rule := table.rules[cid]).role is Role.VETO
     )
@@ -228,11 +229,12 @@ def _undecided(
 
 
 def _units(rule: Rule, fs: list[Finding]) -> int:
+    """Pages for a per-page rule; otherwise problems, a fault of the shared template once."""
     if rule.per == "site":
         return 1
     if rule.per == "page":
         return len({f.page_url for f in fs})
-    return len(fs)
+    return len({problem_key(f) for f in fs})
 
 
 def _deductions(failing: dict[str, list[Finding]], table: ScoringTable) -> list[Deduction]:

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(chromium fonts-wqy-microhei libzbar0)
 # node parses the page scripts in the test command; Debian's nodejs where none is installed.
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+# More packages on request, e.g. the test command's LibreOffice that lays out the Word notice.
+read -r -a extra <<<"${EXTRA_APT_PACKAGES:-}"
+APT_PACKAGES+=("${extra[@]}")
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

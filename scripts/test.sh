@@ -2,7 +2,8 @@
 # Set up, lint, and run the whole test suite (browser tests run against 127.0.0.1 only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# LibreOffice lays out the Word notice as A4 pages (its page count is tested); poppler reads them.
+EXTRA_APT_PACKAGES="libreoffice-writer poppler-utils" bash scripts/setup.sh
 .venv/bin/ruff check auditor tests specs benchmarks
 .venv/bin/ruff format --check auditor tests specs benchmarks
 .venv/bin/mypy

@@ -111,12 +111,26 @@ def test_tall_rect_is_cut_to_its_top_part_and_output_height_capped(
     assert "仅显示上部" in _description(out)
 
 
-def test_missing_region_is_outlined_dashed_and_captioned_missing(screenshot: Path, tmp_path: Path):
+def test_missing_region_is_outlined_dashed_with_the_notes_under_the_caption(
+    screenshot: Path, tmp_path: Path
+):
+    stamp = [
+        "虚线框为检查的区域（页面底部），其中未找到所需内容",
+        "页面：https://www.example.gov.cn/",
+    ]
     out = render_evidence(
-        screenshot, tmp_path / "m.png", rect=FOOTER, caption="底部未找到ICP备案编号", missing=True
+        screenshot,
+        tmp_path / "m.png",
+        rect=FOOTER,
+        caption="ICP备案编号（footer-icp）：底部未找到ICP备案编号",
+        missing=True,
+        stamp=stamp,
     )
     im = Image.open(out).convert("RGB")
-    assert _description(out).startswith("缺失：底部未找到ICP备案编号")
+    assert _description(out).split("\n") == [
+        "ICP备案编号（footer-icp）：底部未找到ICP备案编号",
+        *stamp,
+    ]
     margin = evidence.MISSING_MARGIN
     assert im.width == WIDTH
     crop_h = int(FOOTER.height) + margin  # the footer ends at the page bottom: no margin below
@@ -137,7 +151,7 @@ def test_missing_without_rect_shows_top_of_page(screenshot: Path, tmp_path: Path
     assert im.width == WIDTH
     assert im.height > 900
     assert im.getpixel((10, 10)) == (0, 60, 120)  # the header band at the top
-    assert _description(out) == "缺失：页头无网站名称"  # not doubled
+    assert _description(out) == "缺失：页头无网站名称"  # the caption as given, nothing added
 
 
 def test_rect_outside_screenshot_falls_back_to_bottom_and_says_so(screenshot: Path, tmp_path: Path):
@@ -174,3 +188,31 @@ def test_missing_font_error_names_the_apt_package(monkeypatch: pytest.MonkeyPatc
             evidence.cjk_font_path()
     finally:
         evidence.cjk_font_path.cache_clear()
+
+
+def test_a_checked_pages_picture_names_the_check_page_and_beijing_capture_time(tmp_path: Path):
+    """What a picture says when it is taken out of the report: check, page, time (北京时间)."""
+    from builders import footer_page
+
+    from auditor.checking import check_page
+    from auditor.model import SiteSpec
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    Image.new("RGB", (1366, 2100), "white").save(site_dir / "p00.png")
+    url = "https://www.example.gov.cn/"
+    art = footer_page(
+        ["主办单位：示例市人民政府办公室", "网站标识码：1234000009"],
+        url=url,
+        screenshot="p00.png",
+        gathered_at="2026-11-27T06:03:10+00:00",
+    )
+    page = check_page(art, SiteSpec(url=url, code="1234000001"), site_dir, 0, tmp_path)
+    pictures = {f.check: _description(tmp_path / f.evidence) for f in page.problems}
+    icp = pictures["footer-icp"].split("\n")
+    assert icp[0].startswith("ICP备案编号（footer-icp）：")
+    assert icp[1] == "虚线框为检查的区域（页面底部），其中未找到所需内容"
+    assert icp[2] == f"页面：{url}　截取时间：2026-11-27 14:03（北京时间）"
+    code = pictures["footer-site-code"]  # a mismatch is shown as found, never called missing
+    assert code.startswith("网站标识码（footer-site-code）：") and "缺失" not in code
+    assert "虚线框" not in code

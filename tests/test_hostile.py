@@ -229,10 +229,12 @@ def test_no_browser_internals_in_what_people_read(mixed: dict[str, Any]) -> None
     assert report.returncode == 0, report.stderr[-2000:]
     texts = [mixed["proc"].stdout, mixed["proc"].stderr, report.stdout, report.stderr]
     texts += [(run / name).read_text("utf-8") for name in ("report.html", "junit.xml")]
-    (docx,) = run.glob("*.docx")
-    document = Document(str(docx))
-    texts += [p.text for p in document.paragraphs]
-    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    words = [*run.glob("*.docx"), *run.glob("问题证据-*/*.docx")]  # the notice, its appendices
+    assert len(words) >= 2, words
+    for docx in words:
+        document = Document(str(docx))
+        texts += [p.text for p in document.paragraphs]
+        texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
     (xlsx,) = run.glob("*.xlsx")
     for sheet in load_workbook(xlsx).worksheets:
         texts += [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from docx import Document
+from helpers import word_pages
 from openpyxl import load_workbook
 from PIL import Image
 
+from auditor.cli import main
 from auditor.model import (
     Finding,
     Outcome,
@@ -21,6 +25,7 @@ from auditor.model import (
     SiteSpec,
 )
 from auditor.notice import build, write_reports
+from auditor.notice.info import NoticeInfo
 from auditor.notice.paragraph import overview_paragraphs, short_region
 from auditor.notice.problem_text import problem_lines
 from auditor.notice.tables import SUPERVISOR_HEADERS
@@ -152,11 +157,12 @@ def test_problem_lines_are_concrete_one_per_problem_veto_first(data):
 
 
 def test_docx_has_both_attachments_with_rows_rates_and_pictures(data, tmp_path: Path):
-    (path,) = write_reports(data, tmp_path, ["docx"])
+    path, *appendices = write_reports(data, tmp_path, ["docx"])
     assert path.name == "通报附件-2026-11-27.docx"
     doc = Document(str(path))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "一、总体情况" in body and "检查合格率60%" in body
+    assert "抽查时间：2026年11月27日" in body  # the run's capture date when no --period is given
     regions, problems = doc.tables
     assert [c.text for c in regions.rows[0].cells][:5] == [
         "地区",
@@ -178,14 +184,40 @@ def test_docx_has_both_attachments_with_rows_rates_and_pictures(data, tmp_path: 
     assert len(problems.rows) == 1 + 2  # the two 不合格 websites
     second = problems.rows[1].cells
     assert second[1].text == "泸州市" and second[3].text == "http://www.s2.gov.cn/"
-    assert "1. 首页信息更新至2026年9月1日，已超过87天未更新" in second[5].text
-    # two evidence pictures inline in that site's problem cell (veto line and ICP line)
-    assert len(second[5]._element.findall(".//{*}blip")) == 2
-    assert len(doc.inline_shapes) == 3
+    # 附件3 as notices write it: the problems in a sentence, veto first, one line per site
+    assert second[5].text.startswith(
+        "首页信息更新至2026年9月1日，已超过87天未更新（首页）；"
+        "底部未找到ICP备案编号（首页等2个页面）。"
+    )
+    # only the deciding (veto) picture in the notice; every picture is in the site's appendix
+    assert len(second[5]._element.findall(".//{*}blip")) == 1
+    assert len(doc.inline_shapes) == 2
+    assert [a.relative_to(tmp_path).as_posix() for a in appendices] == [
+        "问题证据-2026-11-27/002.docx",
+        "问题证据-2026-11-27/005.docx",
+    ]
+    appendix = Document(str(appendices[0]))
+    text = "\n".join(p.text for p in appendix.paragraphs)
+    assert "1. 首页信息更新至2026年9月1日" in text and "2. 底部未找到ICP备案编号" in text
+    assert len(appendix.inline_shapes) == 2
+
+
+def test_docx_front_page_carries_the_offices_title_period_and_deadlines(data, tmp_path: Path):
+    data.info = NoticeInfo(
+        title="关于2026年第一季度全省政府网站抽查情况的通报",
+        period=(date(2026, 2, 20), date(2026, 3, 9)),
+        rectify_deadline=date(2026, 3, 31),
+        recheck_deadline=date(2026, 4, 15),
+    )
+    path, *_ = write_reports(data, tmp_path, ["docx"])
+    body = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert body.startswith("关于2026年第一季度全省政府网站抽查情况的通报")
+    assert "抽查时间：2026年2月20日至3月9日" in body
+    assert "于2026年3月31日前完成整改" in body and "2026年4月15日前将对整改情况进行复核" in body
 
 
 def test_docx_sets_an_east_asian_font(data, tmp_path: Path):
-    (path,) = write_reports(data, tmp_path, ["docx"])
+    path, *_ = write_reports(data, tmp_path, ["docx"])
     xml = Document(str(path)).styles["Normal"].element.xml
     assert 'w:eastAsia="仿宋"' in xml
 
@@ -215,6 +247,12 @@ def test_xlsx_has_the_supervisors_columns_verdicts_and_thumbnails(data, tmp_path
     assert regions[0][5:] == ("新媒体检查数", "新媒体合格数", "新媒体合格率")
     problems = wb["问题清单"]
     assert problems.max_row - 1 == sum(len(s.lines) for s in data.websites)
+    head = [c.value for c in problems[1]]
+    assert {"页面网址", "检查项", "检查项编号", "整改状态"} <= set(head)
+    assert problems.auto_filter.ref == f"A1:L{problems.max_row}"
+    row = {h: problems.cell(row=2, column=i).value for i, h in enumerate(head, 1)}
+    assert row["检查项"] == "首页更新" and row["检查项编号"] == "homepage-freshness"
+    assert row["页面网址"] == "http://www.s2.gov.cn/" and row["整改状态"] == "未整改"
 
 
 def test_pictures_from_outside_the_run_directory_are_never_embedded(data, tmp_path: Path):
@@ -222,6 +260,85 @@ def test_pictures_from_outside_the_run_directory_are_never_embedded(data, tmp_pa
     Image.new("RGB", (50, 50)).save(outside)
     site = data.sites[1]
     site.lines[0].evidence = ["../secret.png"]
-    (path,) = write_reports(data, tmp_path, ["docx"])
+    path, appendix, _ = write_reports(data, tmp_path, ["docx"])
     cell = Document(str(path)).tables[1].rows[1].cells[5]
-    assert len(cell._element.findall(".//{*}blip")) == 1  # only the ICP picture
+    assert len(cell._element.findall(".//{*}blip")) == 0  # the deciding picture is outside
+    assert len(Document(str(appendix)).inline_shapes) == 1  # only the ICP picture
+
+
+def _saved(data, tmp_path: Path) -> Path:
+    """The fixture's run as a run directory (results.json), as ``auditor report`` reads it."""
+    from auditor.report.json_report import write_json
+
+    write_json(data.run, tmp_path / "results.json")
+    return tmp_path
+
+
+def test_report_command_takes_the_offices_dates(data, tmp_path: Path, capsys):
+    run_dir = _saved(data, tmp_path)
+    code = main(
+        [
+            "report", str(run_dir), "--format", "docx",
+            "--title", "关于全省政府网站抽查情况的通报",
+            "--period", "2026-02-20..2026-03-09", "--rectify-deadline", "2026-03-31",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    body = "\n".join(p.text for p in Document(str(run_dir / "通报附件-2026-11-27.docx")).paragraphs)
+    assert body.startswith("关于全省政府网站抽查情况的通报")
+    assert "抽查时间：2026年2月20日至3月9日" in body and "2026年3月31日前完成整改" in body
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--period", "2026-03-09..2026-02-20", "--period 的结束日期早于开始日期"),
+        ("--period", "二月", "--period 应为日期"),
+        ("--rectify-deadline", "2026-02-30", "--rectify-deadline 应为日期"),
+    ],
+)
+def test_report_command_rejects_bad_dates_in_one_line(
+    data, tmp_path, capsys, option, value, message
+):
+    code = main(["report", str(_saved(data, tmp_path)), "--format", "docx", option, value])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "通报附件-2026-11-27.docx").exists()
+
+
+def _many_problem_sites(run_dir: Path, count: int) -> list[SiteResult]:
+    """Sites failing a veto with a dozen problems each, every one with its evidence picture."""
+    sites = []
+    for n in range(1, count + 1):
+        site = make_site(run_dir, n, ("自贡市", "泸州市", "省直部门", "绵阳市")[n % 4], stale=True)
+        folder = run_dir / f"{n:03d}-www.s{n}.gov.cn"
+        extra = []
+        for k in range(12):
+            ev = f"{folder.name}/evidence/p01-link-health-{k}.png"
+            Image.new("RGB", (900, 500), (40 + 10 * k, 120, 60)).save(run_dir / ev)
+            url = f"http://www.s{n}.gov.cn/old/{k}.html"
+            extra.append(
+                finding(
+                    "link-health",
+                    f"链接“旧栏目{k}”（{url}）HTTP 404",
+                    site.site.url,
+                    ev,
+                    url=url,
+                    kind="http_error",
+                )
+            )
+        site.pages[0].findings += extra
+        sites.append(site)
+    return sites
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (libreoffice-writer) absent")
+def test_word_notice_is_at_most_two_a4_pages_per_failing_site(tmp_path: Path):
+    """Laid out by LibreOffice as an office would print it: 7 failing sites, ≤ 14 pages."""
+    sites = _many_problem_sites(tmp_path, 7)
+    run = RunResult(started="2026-11-27T09:00:00+08:00", as_of="2026-11-27", sites=sites)
+    data = build(run, default_table(), tmp_path)
+    assert len(data.failed) == 7
+    path, *_ = write_reports(data, tmp_path, ["docx"])
+    pages = word_pages(path, tmp_path / "pdf")
+    assert pages <= 2 * len(data.failed), pages

@@ -131,3 +131,28 @@ def test_resume_after_freeing_space_finishes_the_run(
     sites = json.loads((out / "results.json").read_text(encoding="utf-8"))["sites"]
     assert [s["site"]["url"] for s in sites] == [failed.args[failed.args.index("audit") + 1]]
     assert sites[0]["pages"]
+
+
+def _interrupt(*_args: object, **_kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_names_the_real_run_folder_to_resume(tmp_path, monkeypatch, capsys) -> None:
+    """Without --out the folder is runs/<time>: the message names it, not a placeholder."""
+    from auditor.cli import audit, main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(audit, "_run", _interrupt)
+    assert main(["audit", "http://127.0.0.1:9/", "--local-only"]) == 130
+    (folder,) = (tmp_path / "runs").iterdir()
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"auditor audit --resume runs/{folder.name} 继续" in err
+
+
+def test_ctrl_c_before_anything_was_stored_says_so(tmp_path, monkeypatch, capsys) -> None:
+    from auditor.cli import audit, main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(audit, "sites_from_args", _interrupt)
+    assert main(["audit", "http://127.0.0.1:9/"]) == 130
+    assert "已中断，尚未开始保存检查结果" in capsys.readouterr().err

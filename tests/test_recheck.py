@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from auditor.demo.server import SITE_ROOT, DemoServer
 from auditor.engine import AuditOptions
@@ -103,6 +105,24 @@ def test_recheck_reports_fixed_still_failing_and_new_problems_with_before_after(
     assert re.findall(r'<img src="([^"]+)"', row) == [f"../q4/{before_png}", icp["after_evidence"]]
     assert "复核中新发现的问题" in html and "footer-police-record" in html
     assert (out / "manifest.json").is_file() and (out / "results.json").is_file()
+
+    # the 复核 tables: a row per earlier problem, its status, the pictures before and after
+    doc = Document(str(out / "复核表.docx"))
+    (grid,) = doc.tables
+    rows = {r.cells[2].text: r for r in grid.rows[1:]}
+    assert rows["ICP备案编号"].cells[5].text == FIXED
+    assert len(rows["ICP备案编号"]._element.findall(".//{*}blip")) == 2  # before and after
+    assert rows["我为政府网站找错"].cells[5].text == NOT_FIXED
+    sheet = load_workbook(out / "复核表.xlsx")["复核结果"]
+    assert sheet.max_row - 1 == len(data["items"]) and sheet.auto_filter.ref
+    # `report` on the 复核 folder writes those tables again, never a first-round notice
+    (out / "复核表.docx").unlink()
+    proc = subprocess.run(
+        [*cli, "report", str(out), "--format", "docx,xlsx"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "是复核记录" in proc.stdout and (out / "复核表.docx").is_file()
+    assert not list(out.glob("通报附件*")) and "合格率" not in proc.stdout
 
     # diff: the quarter against its re-check, per check
     proc = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,10 +24,12 @@ from auditor.model import (
     SiteSpec,
 )
 from auditor.report import json_report
+from auditor.report import progress as progress_module
 from auditor.report.html import write_html
 from auditor.report.json_report import read_json, write_json
 from auditor.report.junit import write_junit
-from auditor.report.terminal import Progress, print_summary
+from auditor.report.progress import Progress
+from auditor.report.terminal import print_summary
 
 XSS = "<script>alert(1)</script>"
 HOME = "https://www.example.gov.cn/"
@@ -304,15 +307,23 @@ def test_terminal_summary_with_no_problems_says_so():
     assert "未发现问题" in console.export_text()
 
 
-def test_progress_is_silent_but_counts_when_not_a_terminal():
+def test_progress_off_a_terminal_prints_a_line_per_site_and_a_summary_each_minute(monkeypatch):
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=False, width=120)
-    with Progress(console) as progress:
+    with Progress(console, sites_total=2) as progress:
         progress.start(2)
         progress.add_total(3)
         progress.advance("https://www.example.gov.cn/")
-    assert (progress.total, progress.completed) == (5, 1)
-    assert buf.getvalue() == ""
+        assert buf.getvalue() == ""  # no bar to draw, and under a minute: nothing yet
+        progress.site_done("示例市人民政府", 5, "不合格")
+        monkeypatch.setattr(progress_module, "SUMMARY_EVERY_S", 0.0)
+        progress.advance("https://www.example.gov.cn/col/1.html")
+    assert (progress.total, progress.completed, progress.sites_done) == (5, 2, 1)
+    site_line, summary = buf.getvalue().splitlines()[:2]
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 完成 示例市人民政府：5个页面，不合格", site_line
+    )
+    assert summary.endswith("进度：网站 1/2，页面 2/5")
 
 
 def test_progress_draws_growing_total_on_a_terminal():
@@ -326,3 +337,4 @@ def test_progress_draws_growing_total_on_a_terminal():
     out = buf.getvalue()
     assert "4/4" in out
     assert "检查页面" in out
+    assert "预计剩余" in out

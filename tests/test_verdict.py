@@ -179,9 +179,15 @@ def test_per_page_deductions_stop_at_the_check_cap(table):
     assert v.deductions[0].checks == (("meta-tags", 25.0, 4),)
 
 
-def test_per_finding_deductions_count_each_finding(table):
-    result = site((HOME, PageType.HOME, [f("link-health"), f("link-health"), f("link-health")]))
-    assert judge(result, table).score == 95.5
+def test_per_finding_deductions_count_each_problem(table):
+    three = [f("link-health", msg=f"链接{i}无法访问") for i in range(3)]
+    assert judge(site((HOME, PageType.HOME, three)), table).score == 95.5
+
+
+def test_the_same_problem_on_many_pages_is_deducted_once(table):
+    urls = [f"{HOME}col/{i}.html" for i in range(3)]
+    repeated = site(*((u, PageType.COLUMN, [f("link-health", page=u)]) for u in urls))
+    assert judge(repeated, table).score == 98.5
 
 
 def test_deductions_under_one_indicator_stop_at_the_indicator_cap(table):

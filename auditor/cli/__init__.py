@@ -64,8 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         where = run_dir_of(args)
-        err.print(
-            f"[yellow]已中断。已完成的页面都已保存在 {where}/run.sqlite 中；"
-            f"用 auditor audit --resume {where} 继续，已完成的网站不会重做。[/]"
-        )
+        if (where / "run.sqlite").is_file():
+            message = (
+                f"已中断。已完成的页面都已保存在 {where}/run.sqlite 中；"
+                f"用 auditor audit --resume {where} 继续，已完成的网站不会重做。"
+            )
+        else:
+            message = "已中断，尚未开始保存检查结果。"
+        err.print(Text(message, style="yellow"), soft_wrap=True)
         return 130

@@ -22,7 +22,7 @@ from auditor.cli.parser import DEMO_AS_OF, EXIT_OK, UsageError
 from auditor.model import RunResult, SiteResult, SiteSpec
 from auditor.run.sites import normalize_url, validate_url
 from auditor.run.store import RunStore, StoreError
-from auditor.verdict import ScoringTable, load_table
+from auditor.verdict import ScoringTable, default_table, judge, load_table
 from auditor.version import __version__
 
 
@@ -31,11 +31,11 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     if args.resume:
         store, options = _resume(args)
     else:
+        args.resolved_out = default_out_dir(args)  # named by the Ctrl-C message from now on
         sites, errors = sites_from_args(args)
         for message in errors:
             err.print(Text.assemble(("警告：", "yellow"), message))
-        options = audit_options(args, default_out_dir(args))
-        args.resolved_out = options.out_dir
+        options = audit_options(args, args.resolved_out)
         ensure_writable(options.out_dir)
         store = RunStore.create(options.out_dir, sites, _run_meta(options, errors, args.scoring))
     try:
@@ -118,22 +118,26 @@ def _run(
     the store is what survives a crash, and the final results.json is written by ``finish_run``.
     """
     from auditor.report.json_report import write_json
-    from auditor.report.terminal import Progress
+    from auditor.report.progress import Progress
     from auditor.run.store import audit_pending
 
-    done = {i: store.site_result(i) for i, _s, status in store.listed() if status == "done"}
+    listed = store.listed()
+    done = {i: store.site_result(i) for i, _s, status in listed if status == "done"}
     meta = store.load()
     meta.sites = []
     last = [0.0]
+    judging = table or default_table()
 
     def save_partial(idx: int, site: SiteResult) -> None:
         done[idx] = site
+        progress.site_done(site.site.label, len(site.pages), judge(site, judging).label)
         if time.monotonic() - last[0] >= 10:
             last[0] = time.monotonic()
             meta.sites = [s for _i, s in sorted(done.items()) if s is not None]
             write_json(meta, options.out_dir / "results.json", table)
 
-    with Progress(console) as progress:
+    with Progress(console, sites_total=len(listed)) as progress:
+        progress.sites_done = len(done)
         run = asyncio.run(audit_pending(store, options, progress, on_site=save_partial))
     return run
 

@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="docx,xlsx,html", help="逗号分隔：docx,xlsx,html,json（默认前三种）"
     )
     report.add_argument("--out", type=Path, help="写入目录（默认即 RUN；HTML 只能写在 RUN）")
+    report.add_argument("--title", help="通报标题（默认“政府网站检查情况通报”）")
+    report.add_argument(
+        "--period", help="抽查时间，如 2026-02-20..2026-03-09（默认为检查记录的采集日期）"
+    )
+    report.add_argument("--rectify-deadline", help="整改截止日期，如 2026-03-31")
+    report.add_argument("--recheck-deadline", help="复核截止日期，如 2026-04-15")
     _scoring_option(report)
 
     recheck = sub.add_parser("recheck", help="复核：只重新检查有问题的网站和页面，逐项判定是否整改")

@@ -11,6 +11,8 @@ from rich.text import Text
 
 from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
+from auditor.notice.info import DEFAULT_TITLE, NoticeInfo, parse_date, parse_period
+from auditor.run.recheck import is_recheck
 from auditor.verdict import load_table, stamp
 
 
@@ -24,6 +26,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"--format 只能是 {','.join(FORMATS)} 的组合（收到 {args.format!r}）")
     if not args.run.is_dir():
         raise UsageError(f"目录不存在：{args.run}")
+    if is_recheck(args.run):
+        return _recheck_report(args, formats, console)
     loaded = load_run(args.run)
     table = load_table(args.scoring) if args.scoring else loaded.table
     out = args.out or args.run
@@ -31,7 +35,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(
             "HTML 报告须写在检查输出目录本身（截图按相对路径引用）：去掉 --out 或 html"
         )
-    data = build(stamp(loaded.run, table), table, args.run, loaded.listed)
+    data = build(stamp(loaded.run, table), table, args.run, loaded.listed, notice_info(args))
     for path in write_reports(data, out, formats):
         console.print(f"已生成：{path}")
     if data.websites:
@@ -41,9 +45,61 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _recheck_report(args: argparse.Namespace, formats: list[str], console: Console) -> int:
+    """A 复核 folder gets its 复核 table, never a first-round notice drafted from its few pages."""
+    from auditor.notice.recheck_table import summary, write_recheck_docx, write_recheck_xlsx
+    from auditor.run.recheck import (
+        RECHECK_DOCX,
+        RECHECK_XLSX,
+        REPORT_HTML,
+        REPORT_JSON,
+        load_recheck,
+        write_recheck_html,
+    )
+
+    report = load_recheck(args.run)
+    out = args.out or args.run
+    written = []
+    if "docx" in formats:
+        written.append(write_recheck_docx(report, out / RECHECK_DOCX))
+    if "xlsx" in formats:
+        written.append(write_recheck_xlsx(report, out / RECHECK_XLSX))
+    if "html" in formats:
+        write_recheck_html(report)
+        written.append(args.run / REPORT_HTML)
+    if "json" in formats:
+        written.append(args.run / REPORT_JSON)  # the 复核 record itself, unchanged
+    console.print(f"{args.run} 是复核记录：生成复核表，而非首轮通报。")
+    for path in written:
+        console.print(f"已生成：{path}")
+    console.print(Text(summary(report)))
+    return EXIT_OK
+
+
+def notice_info(args: argparse.Namespace) -> NoticeInfo:
+    """The office's title, period and deadlines from the command line; bad dates are usage errors."""
+    try:
+        return NoticeInfo(
+            title=(args.title or "").strip() or DEFAULT_TITLE,
+            period=parse_period(args.period) if args.period else None,
+            rectify_deadline=(
+                parse_date(args.rectify_deadline, "--rectify-deadline")
+                if args.rectify_deadline
+                else None
+            ),
+            recheck_deadline=(
+                parse_date(args.recheck_deadline, "--recheck-deadline")
+                if args.recheck_deadline
+                else None
+            ),
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_recheck(args: argparse.Namespace, console: Console) -> int:
     from auditor.notice import load_run
-    from auditor.report.terminal import Progress
+    from auditor.report.progress import Progress
     from auditor.run.recheck import FIXED, NOT_FIXED, UNKNOWN, default_out, recheck
 
     if not args.run.is_dir():

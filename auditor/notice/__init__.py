@@ -63,9 +63,14 @@ def write_reports(data: NoticeData, out_dir: Path, formats: list[str]) -> list[P
     stem = safe_stem(data.run.as_of) or "run"
     for fmt in formats:
         if fmt == "docx":
-            from auditor.notice.docx_report import write_docx
+            from auditor.notice.docx_report import write_docx, write_evidence_appendix
 
             written.append(write_docx(data, out_dir / f"通报附件-{stem}.docx"))
+            folder = out_dir / f"问题证据-{stem}"  # one file per 附件3 site, by its list number
+            for site in data.failed:
+                written.append(
+                    write_evidence_appendix(data, site, folder / f"{site.index:03d}.docx")
+                )
         elif fmt == "xlsx":
             from auditor.notice.xlsx_report import write_xlsx
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from auditor.model import Finding, Outcome, PageType, Role, SiteResult
 from auditor.verdict import ScoringTable
 
-__all__ = ["ProblemLine", "clean_text", "problem_lines"]
+__all__ = ["ProblemLine", "clean_text", "deciding_evidence", "problem_lines", "short_description"]
 
 # XML 1.0 (docx, xlsx) cannot hold these; page text can contain them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -135,3 +135,35 @@ def problem_lines(
             line.text = f"{line.text}（{where}）"
     lines.sort(key=lambda ln: _ROLE_ORDER[ln.role])
     return lines
+
+
+_LINES_PER_CHECK = 2  # 附件3 names a couple, then “等N处”
+_PICTURES = 2  # 附件3 shows at most the deciding pictures; the appendix has every one
+
+
+def short_description(lines: list[ProblemLine]) -> str:
+    """附件3's 问题描述: the problems in a few sentences, grouped by check, veto first.
+
+    Broken links are counted (“错链12处”), as notices write them; a check with many problems
+    names the first ones and the count. Every problem stays in the Excel list and the appendix.
+    """
+    by_check: dict[str, list[ProblemLine]] = {}
+    for line in lines:
+        by_check.setdefault(line.check, []).append(line)
+    parts = []
+    for check, group in by_check.items():
+        if check == "link-health":
+            parts.append(f"错链{len(group)}处")
+            continue
+        shown = "；".join(line.text for line in group[:_LINES_PER_CHECK])
+        extra = len(group) - _LINES_PER_CHECK
+        parts.append(f"{shown}等{len(group)}处" if extra > 0 else shown)
+    return "；".join(parts) + ("。" if parts else "")
+
+
+def deciding_evidence(lines: list[ProblemLine]) -> list[str]:
+    """The pictures that decide the verdict: a failed veto's, else the first deductions'."""
+    vetoes = [ln.evidence[0] for ln in lines if ln.role is Role.VETO and ln.evidence]
+    deducts = [ln.evidence[0] for ln in lines if ln.role is Role.DEDUCT and ln.evidence]
+    chosen = vetoes or deducts
+    return list(dict.fromkeys(chosen))[:_PICTURES]

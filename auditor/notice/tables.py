@@ -13,6 +13,7 @@ from typing import Any
 
 from auditor.checks import ALL_CHECKS
 from auditor.model import Finding, Outcome, RunResult, SiteResult, SiteSpec
+from auditor.notice.info import NoticeInfo, cn_period, run_period
 from auditor.notice.problem_text import ProblemLine, clean_text, problem_lines
 from auditor.verdict import UNDECIDED_LABEL, ScoringTable, Verdict, judge
 
@@ -182,6 +183,7 @@ class NoticeData:
     run: RunResult
     table: ScoringTable
     run_dir: Path
+    info: NoticeInfo = field(default_factory=NoticeInfo)
     sites: list[SiteRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     total: RegionRow = field(default_factory=lambda: RegionRow(TOTAL_LABEL))
@@ -204,19 +206,26 @@ class NoticeData:
     def has_media(self) -> bool:
         return self.total.media_running > 0
 
+    @property
+    def period(self) -> str:
+        """抽查时间 as the notice prints it: the office's period, else the run's capture dates."""
+        span = self.info.period or run_period(self.run.started, self.run.finished)
+        return cn_period(*span) if span else clean_text(self.run.as_of)
+
 
 def build(
     run: RunResult,
     table: ScoringTable,
     run_dir: Path,
     listed: list[SiteSpec] | None = None,
+    info: NoticeInfo | None = None,
 ) -> NoticeData:
     """Verdicts, notice lines and region counts for a run.
 
     ``listed`` is the whole sites list (running sites), when known from the store; sites in it
     that were not audited count as running but not checked.
     """
-    data = NoticeData(run=run, table=table, run_dir=run_dir)
+    data = NoticeData(run=run, table=table, run_dir=run_dir, info=info or NoticeInfo())
     order = {s.url: i for i, s in enumerate(listed or [], 1)}
     for n, result in enumerate(run.sites, 1):
         started = bool(result.pages) or bool(result.unfinished)

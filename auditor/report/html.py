@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from auditor.clock import beijing_time
 from auditor.model import (
     Finding,
     Outcome,
@@ -30,6 +31,7 @@ from auditor.model import (
 )
 from auditor.notice.paragraph import overview_paragraphs
 from auditor.notice.tables import NoticeData, SiteRow, build
+from auditor.problems import site_problems
 from auditor.report.json_report import atomic_write_text
 from auditor.verdict import ScoringTable, default_table
 
@@ -187,6 +189,7 @@ def _env() -> Environment:
     env.filters["weblink"] = _weblink
     env.filters["clip"] = _clip
     env.filters["slug"] = slug
+    env.filters["beijing"] = beijing_time
     return env
 
 
@@ -195,9 +198,10 @@ def _counts(site: SiteResult) -> _SiteCounts:
     for page in site.pages:
         c.errors += 1 if page.error else 0
     for f in [*site.findings, *(g for p in site.pages for g in p.findings)]:
-        c.failed += f.outcome is Outcome.FAIL
-        c.review += f.outcome is Outcome.REVIEW
         c.errors += f.outcome is Outcome.ERROR
+    for problem in site_problems(site):  # a fault of the shared template counts once
+        c.failed += problem.first.outcome is Outcome.FAIL
+        c.review += problem.first.outcome is Outcome.REVIEW
     return c
 
 

@@ -21,6 +21,11 @@ Schema ``auditor-run/1`` (``RunResult.to_dict``; UTF-8, Chinese kept as is)::
           "review": ["header-site-name"],        # veto/deduct checks needing a person's look
           "unscored": [], "table": "国办秘函〔2019〕19号 检查指标（本工具默认表）"
         },
+        "problems": [{                           # derived, like verdict: findings of one fault
+          "check", "outcome", "role", "indicator", # of the shared template on many pages are one
+          "message", "element", "evidence",      # problem (auditor/problems.py); every
+          "pages": ["..."], "count": 20          # occurrence stays in pages[].findings
+        }],
         "findings": [...],                       # site-level findings (same shape as below)
         "pages": [{
           "url", "final_url",                    # as requested / after redirects
@@ -56,6 +61,7 @@ import tempfile
 from pathlib import Path
 
 from auditor.model import RunResult
+from auditor.problems import site_problems
 from auditor.verdict import ScoringTable, default_table, judge
 
 __all__ = ["SCHEMA", "atomic_write_text", "read_json", "write_json"]
@@ -72,6 +78,7 @@ def write_json(run: RunResult, path: Path, table: ScoringTable | None = None) ->
     d = run.to_dict()
     for site, out in zip(run.sites, d["sites"], strict=True):
         out["verdict"] = judge(site, table).to_dict()
+        out["problems"] = [p.to_dict() for p in site_problems(site)]
     # serialise first: an unserialisable value must fail before anything touches the disk
     text = json.dumps(d, ensure_ascii=False, indent=1) + "\n"
     atomic_write_text(Path(path), text)

@@ -6,26 +6,16 @@ so a ``[bold]`` in a page title stays literal.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from types import TracebackType
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
 from auditor.model import Outcome, RunResult, SiteResult
+from auditor.problems import site_problems
 
-__all__ = ["Progress", "print_summary"]
+__all__ = ["print_summary", "short_url", "truncate"]
 
 _OUTCOME_STYLE = {
     Outcome.FAIL: ("不通过", "bold red"),
@@ -72,9 +62,10 @@ def _tally(site: SiteResult) -> _Tally:
         t.errors += 1 if page.error else 0
         for f in page.findings:
             t.passed += f.outcome is Outcome.PASS
-            t.failed += f.outcome is Outcome.FAIL
-            t.review += f.outcome is Outcome.REVIEW
             t.errors += f.outcome is Outcome.ERROR
+    for problem in site_problems(site):  # a fault of the shared template counts once
+        t.failed += problem.first.outcome is Outcome.FAIL
+        t.review += problem.first.outcome is Outcome.REVIEW
     return t
 
 
@@ -131,7 +122,7 @@ def _problems_table(problems: list[_Problem]) -> Table:
             Text(p.check, style="bold"),
             Text(label, style=style),
             Text(short_url(p.page)),
-            Text(_truncate(p.message, 80)),
+            Text(truncate(p.message, 80)),
             Text(p.evidence or "—", style="dim" if not p.evidence else ""),
         )
     return table
@@ -146,75 +137,6 @@ def short_url(url: str, limit: int = 40) -> str:
     return text[:head] + "…" + text[-(limit - head - 1) :]
 
 
-def _truncate(text: str, limit: int) -> str:
+def truncate(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class Progress:
-    """Live page progress whose total grows as the crawler discovers pages.
-
-    On a console that is not a terminal (CI logs, pipes, tests) it draws nothing but still counts,
-    so callers never need to check.
-    """
-
-    def __init__(self, console: Console, description: str = "检查页面") -> None:
-        self.console = console
-        self.description = description
-        self.total = 0
-        self.completed = 0
-        self._lock = threading.Lock()
-        self._progress: RichProgress | None = None
-        self._task: TaskID | None = None
-
-    def __enter__(self) -> Progress:
-        if self.console.is_terminal and not self.console.is_dumb_terminal:
-            self._progress = RichProgress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("{task.fields[label]}", markup=False),
-                console=self.console,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self.description, total=self.total, label="")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-        self._progress = self._task = None
-
-    def start(self, total: int) -> None:
-        """Set the number of pages known so far."""
-        with self._lock:
-            self.total = total
-            self._update(total=total)
-
-    def add_total(self, n: int) -> None:
-        """The crawler found ``n`` more pages."""
-        with self._lock:
-            self.total += n
-            self._update(total=self.total)
-
-    def advance(self, label: str) -> None:
-        """One page done; ``label`` (e.g. its URL) is shown beside the bar."""
-        with self._lock:
-            self.completed += 1
-            self._update(advance=1, label=_truncate(label, 60))
-
-    def _update(
-        self, *, total: float | None = None, advance: float | None = None, label: str = ""
-    ) -> None:
-        if self._progress is not None and self._task is not None:
-            if label:
-                self._progress.update(self._task, total=total, advance=advance, label=label)
-            else:
-                self._progress.update(self._task, total=total, advance=advance)

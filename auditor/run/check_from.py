@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from auditor.artifacts import Artifacts
-from auditor.checking import check_page, check_site
+from auditor.checking import SharedEvidence, check_page, check_site
 from auditor.model import RunResult, SiteResult, SiteSpec
 from auditor.version import __version__
 
@@ -30,12 +30,13 @@ def check_saved(run_dir: Path) -> RunResult:
         site = _site_of(site_dir)
         result = SiteResult(site=site)
         pages: list[Artifacts] = []
+        shared = SharedEvidence()
         for i, path in enumerate(sorted(site_dir.glob("p*.artifacts.json"))):
             art = Artifacts.load(path)
             run.browser_version = run.browser_version or art.browser_version
             index = int(re.sub(r"\D", "", path.name.split(".")[0]) or i)
             pages.append(art)
-            result.pages.append(check_page(art, site, site_dir, index, run_dir))
+            result.pages.append(check_page(art, site, site_dir, index, run_dir, shared))
         result.findings = check_site(pages, site, site_dir, run_dir)
         run.sites.append(result)
     run.finished = _now()

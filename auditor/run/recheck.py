@@ -14,6 +14,7 @@ the new screenshot at the place the problem was.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -38,12 +39,15 @@ __all__ = [
     "RecheckItem",
     "RecheckReport",
     "compare",
+    "is_recheck",
+    "load_recheck",
     "recheck",
     "write_recheck",
 ]
 
 FIXED, NOT_FIXED, UNKNOWN = "已整改", "未整改", "无法复核"
 REPORT_JSON, REPORT_HTML = "recheck.json", "recheck.html"
+RECHECK_DOCX, RECHECK_XLSX = "复核表.docx", "复核表.xlsx"
 _SHOT_INDEX = re.compile(r"p(\d+)\.png$")
 
 
@@ -76,7 +80,21 @@ class RecheckItem:
             "before": [f.to_dict() for f in self.before],
             "after": [f.to_dict() for f in self.after],
             "after_evidence": self.after_evidence,
+            "site_spec": dataclasses.asdict(self.site),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RecheckItem:
+        spec = d.get("site_spec") or {"url": d["site"], "name": d.get("name", "")}
+        return cls(
+            site=SiteSpec(**spec),
+            page_url=d.get("page_url", ""),
+            check=d["check"],
+            status=d["status"],
+            before=[Finding.from_dict(f) for f in d.get("before", [])],
+            after=[Finding.from_dict(f) for f in d.get("after", [])],
+            after_evidence=d.get("after_evidence", ""),
+        )
 
 
 @dataclass
@@ -103,6 +121,26 @@ class RecheckReport:
             "items": [i.to_dict() for i in self.items],
             "new": [{"site": s.url, "name": s.name, **f.to_dict()} for s, f in self.new],
         }
+
+
+def is_recheck(folder: Path) -> bool:
+    """A 复核 folder (its recheck.json), not a first-round run."""
+    return (folder / REPORT_JSON).is_file()
+
+
+def load_recheck(folder: Path) -> RecheckReport:
+    """A finished 复核 as written by :func:`write_recheck`, to write its tables again."""
+    from auditor.report.json_report import read_json
+
+    d = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
+    after = read_json(folder / "results.json")
+    original = Path(d.get("original", ""))
+    items = [RecheckItem.from_dict(i) for i in d.get("items", [])]
+    new = [
+        (SiteSpec(url=n.pop("site"), name=n.pop("name", "")), Finding.from_dict(n))
+        for n in d.get("new", [])
+    ]
+    return RecheckReport(original, folder, RunResult(started=""), after, items, new)
 
 
 # -- what to re-audit --------------------------------------------------------------------------
@@ -299,7 +337,10 @@ def _browser_version(out_dir: Path, sites: list[SiteResult]) -> str:
 
 
 def write_recheck(report: RecheckReport) -> None:
-    """recheck.json, recheck.html, results.json and manifest.json in the re-check directory."""
+    """recheck.json, recheck.html, the 复核 tables (复核表.docx/.xlsx), results.json and
+    manifest.json in the re-check directory."""
+    from auditor.notice.recheck_table import write_recheck_docx, write_recheck_xlsx
+
     out = report.out_dir
     write_json(report.after, out / "results.json")
     atomic_write_text(
@@ -318,8 +359,15 @@ def write_recheck(report: RecheckReport) -> None:
         },
         files,
     )
+    write_recheck_docx(report, out / RECHECK_DOCX)
+    write_recheck_xlsx(report, out / RECHECK_XLSX)
+    write_recheck_html(report)
+
+
+def write_recheck_html(report: RecheckReport) -> None:
     from auditor.report.html import render_template
 
+    out = report.out_dir
     atomic_write_text(
         out / REPORT_HTML,
         render_template(
