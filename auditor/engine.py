@@ -8,8 +8,6 @@ requests at a time. Each page is rendered exactly once; every check runs on its 
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -17,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, failure_inside
 from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
@@ -33,6 +30,7 @@ from auditor.model import (
     SiteResult,
     SiteSpec,
 )
+from auditor.run.site_dir import prepare_site_dir, site_dir_name
 from auditor.version import __version__
 
 __all__ = [
@@ -63,13 +61,6 @@ class NoProgress:
 
     def advance(self, label: str) -> None:
         pass
-
-
-def site_dir_name(index: int, site: SiteSpec) -> str:
-    """A safe folder name: never derived from page text, never able to leave the run directory."""
-    host = urlsplit(site.url).hostname or "site"
-    slug = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip(".-")[:60] or "site"
-    return f"{index:03d}-{slug}"
 
 
 @dataclass(frozen=True)
@@ -410,14 +401,6 @@ def _check_and_save(
 ) -> PageResult:
     art.save(site_dir / f"p{index:02d}.artifacts.json")
     return check_page(art, site, site_dir, index, options.out_dir, shared)
-
-
-def prepare_site_dir(site_dir: Path, site: SiteSpec) -> None:
-    """Create the site's folder with its spec, so ``check --from`` knows what was expected."""
-    site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "site.json").write_text(
-        json.dumps(site.__dict__, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
 
 
 def _now() -> str:

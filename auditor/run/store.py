@@ -6,7 +6,7 @@ Why SQLite (standard library): every finished page is one committed transaction 
 canonical export; the store is what it is rebuilt from.
 
 Sites keep their position in the input list (``idx``, 1-based), which also names their folder
-(``engine.site_dir_name``), so a resumed site writes into the same folder it started in: that is
+(``run.site_dir.site_dir_name``), so a resumed site writes into the same folder it started in: that is
 why :func:`audit_pending` hands the engine's orchestrator jobs numbered as the list numbers them.
 """
 
