@@ -228,7 +228,8 @@ def test_no_browser_internals_in_what_people_read(mixed: dict[str, Any]) -> None
     run, report = mixed["run"], mixed["report"]
     assert report.returncode == 0, report.stderr[-2000:]
     texts = [mixed["proc"].stdout, mixed["proc"].stderr, report.stdout, report.stderr]
-    texts += [(run / name).read_text("utf-8") for name in ("report.html", "junit.xml")]
+    pages = [run / "report.html", run / "junit.xml", *(run / "sites").glob("*.html")]
+    texts += [page.read_text("utf-8") for page in pages]
     words = [*run.glob("*.docx"), *run.glob("问题证据-*/*.docx")]  # the notice, its appendices
     assert len(words) >= 2, words
     for docx in words:

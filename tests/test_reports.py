@@ -173,25 +173,40 @@ def test_read_json_rejects_unknown_schema(tmp_path: Path):
 
 
 def _html(run: RunResult, tmp_path: Path) -> str:
+    """The index and every site page, one after the other."""
     path = tmp_path / "report.html"
     write_html(run, path)
-    return path.read_text(encoding="utf-8")
+    pages = sorted((tmp_path / "sites").glob("*.html"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in [path, *pages])
 
 
 def test_html_escapes_page_derived_text(run: RunResult, tmp_path: Path):
     html = _html(run, tmp_path)
     assert XSS not in html
-    assert "<script" not in html
+    assert html.count("<script") == 1  # the index's own search, nothing from a page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;p class=&#34;icp&#34;&gt;京ICP备12345678号" in html  # the snippet, escaped
 
 
+def test_html_is_an_index_linking_one_page_per_site(run: RunResult, tmp_path: Path):
+    write_html(run, tmp_path / "report.html")
+    index = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<a href="sites/001.html">' in index
+    assert "<img" not in index  # pictures live on the site pages
+    page = (tmp_path / "sites" / "001.html").read_text(encoding="utf-8")
+    assert '<a class="back" href="../report.html">' in page
+    (tmp_path / "sites" / "009.html").write_text("old", encoding="utf-8")
+    write_html(run, tmp_path / "report.html")  # a later report of the same folder
+    assert sorted(p.name for p in (tmp_path / "sites").iterdir()) == ["001.html"]
+
+
 def test_html_links_evidence_thumbnails_and_screenshots(run: RunResult, tmp_path: Path):
     html = _html(run, tmp_path)
-    assert '<img src="evidence/p01-footer-icp-1.png"' in html
-    assert '<a href="evidence/p01-footer-icp-1.png">' in html
-    assert 'href="pages/p01.png"' in html
-    assert "max-width: 240px" in html
+    assert '<img src="../evidence/p01-footer-icp-1.png"' in html
+    assert 'loading="lazy"' in html
+    assert '<a href="../evidence/p01-footer-icp-1.png">' in html
+    assert 'href="../pages/p01.png"' in html
+    assert "col.c-ev { width: 256px; }" in html
 
 
 def test_html_is_self_contained_and_in_chinese(run: RunResult, tmp_path: Path):
@@ -338,3 +353,30 @@ def test_progress_draws_growing_total_on_a_terminal():
     assert "4/4" in out
     assert "检查页面" in out
     assert "预计剩余" in out
+
+
+def test_html_index_search_keeps_only_matching_sites_and_fits_1366_px(
+    tmp_path: Path, run_async, chromium
+):
+    sites = [
+        SiteResult(site=SiteSpec(url=f"https://www.s{n}.gov.cn/", name=name, region=region))
+        for n, (name, region) in enumerate(
+            [("自贡市人民政府", "自贡市"), ("泸州市人民政府", "泸州市"), ("自贡市教育局", "自贡市")]
+        )
+    ]
+    write_html(RunResult(started="2026-11-27T09:00:00+08:00", sites=sites), tmp_path / "r.html")
+
+    async def go() -> tuple[int, list[str]]:
+        page = await chromium.new_page(viewport={"width": 1366, "height": 900})
+        try:
+            await page.goto((tmp_path / "r.html").as_uri())
+            await page.fill("#q", "自贡")
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            shown = await page.locator("tr.site:visible td:nth-child(2) a").all_inner_texts()
+            return width, shown
+        finally:
+            await page.close()
+
+    width, shown = run_async(go())
+    assert width <= 1366
+    assert shown == ["自贡市人民政府", "自贡市教育局"]

@@ -1,12 +1,13 @@
-"""The run as one self-contained Chinese HTML page, for the people who act on the findings.
+"""The run as Chinese HTML pages for the people who act on the findings: an index, a page per site.
 
-Inline CSS, no external assets and no script at all; screenshots and evidence PNGs are linked by
-their paths relative to the run directory, where the HTML file is written. Jinja autoescaping is
-on: titles, messages and snippets come from the audited pages and must never become markup.
-
-The site list shows each site's national verdict (合格/不合格, ``auditor.verdict``); the filters
-(地区, 结论, 检查项) and the full-size evidence view are pure CSS (``:has()`` and ``:target``), so
-the report stays script-free and every class or id built from data is a slug or an index.
+``report.html`` lists the sites (地区, verdict, counts, what decided it) with a search box and
+filters (地区, 结论, 问题 by the check's Chinese name); each site's pages, problems and evidence are
+on ``sites/<序号>.html``, so a province's report opens fast and a site's page is small. Inline CSS,
+no external assets; the only script is the index's search, which reads the page's own text.
+Screenshots and evidence PNGs are linked by run-relative paths (thumbnails load lazily). Jinja
+autoescaping is on: titles, messages and snippets come from the audited pages and must never
+become markup. Filters and the full-size evidence view are pure CSS (``:has()``, ``:target``);
+every class or id built from data is a slug or an index.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from auditor.checks import CHECKS_BY_ID
 from auditor.clock import beijing_time
 from auditor.model import (
     Finding,
@@ -35,13 +37,17 @@ from auditor.problems import site_problems
 from auditor.report.json_report import atomic_write_text
 from auditor.verdict import ScoringTable, default_table
 
+SITES_DIR = "sites"  # site pages, named by their position in the run: digits only
+
 __all__ = [
     "OUTCOME_LABELS",
     "PAGE_TYPE_LABELS",
     "REGION_LABELS",
     "ROLE_LABELS",
     "SEVERITY_LABELS",
+    "SITES_DIR",
     "render_html",
+    "render_site_pages",
     "render_template",
     "slug",
     "write_html",
@@ -95,6 +101,7 @@ class _SiteView:
     pages: list[_PageView]
     row: SiteRow
     classes: str  # filter classes: rg-N (region), v-pass|v-fail|v-none, c-<check> ...
+    href: str  # the site's own page, relative to the index
     site_problems: list[Finding] = field(default_factory=list)
 
 
@@ -104,19 +111,59 @@ def write_html(
     table: ScoringTable | None = None,
     notice: NoticeData | None = None,
 ) -> None:
-    """Render the report to ``path`` (atomically), which should be inside the run directory."""
-    atomic_write_text(Path(path), render_html(run, table, notice))
+    """The index at ``path`` and one page per site in ``sites/`` beside it (each atomically).
+
+    ``path`` should be inside the run directory: pictures are linked by run-relative paths.
+    One page per site keeps the index small for a province (900 sites) and each site quick to
+    open; site pages left over from an earlier report of the same folder are removed.
+    """
+    path = Path(path)
+    report = build_report(run, table, notice)
+    folder = path.parent / SITES_DIR
+    written = set()
+    for view in report.sites:
+        target = path.parent / view.href
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, _render_site(report, view, index_href=f"../{path.name}"))
+        written.add(target.name)
+    for stale in folder.glob("*.html") if folder.is_dir() else ():
+        if stale.name not in written:
+            stale.unlink()
+    atomic_write_text(path, _render_index(report))
+
+
+@dataclass
+class _Report:
+    run: RunResult
+    data: NoticeData
+    sites: list[_SiteView]
+    regions: list[str]
+    checks: list[str]
 
 
 def render_html(
     run: RunResult, table: ScoringTable | None = None, notice: NoticeData | None = None
 ) -> str:
-    """The report as a string; verdicts use ``table`` (default: the national default table)."""
+    """The index page as a string; verdicts use ``table`` (default: the national default table)."""
+    return _render_index(build_report(run, table, notice))
+
+
+def render_site_pages(
+    run: RunResult, table: ScoringTable | None = None, notice: NoticeData | None = None
+) -> dict[str, str]:
+    """Each site's page by its path relative to the index (``sites/001.html``)."""
+    report = build_report(run, table, notice)
+    return {v.href: _render_site(report, v, index_href="../report.html") for v in report.sites}
+
+
+def build_report(
+    run: RunResult, table: ScoringTable | None = None, notice: NoticeData | None = None
+) -> _Report:
     data = notice or build(run, table or default_table(), Path("."))
     regions = [r.region for r in data.regions]
     checks: list[str] = []
     views = []
-    for site, row in zip(run.sites, data.sites, strict=True):
+    for n, (site, row) in enumerate(zip(run.sites, data.sites, strict=True), 1):
         problem_checks = sorted(
             {
                 f.check
@@ -143,27 +190,48 @@ def render_html(
                 [_page_view(p) for p in site.pages],
                 row,
                 classes,
+                f"{SITES_DIR}/{n:03d}.html",
                 site_problems,
             )
         )
+    return _Report(run, data, views, regions, sorted(checks))
+
+
+def _labels() -> dict[str, object]:
+    return {
+        "outcome_labels": OUTCOME_LABELS,
+        "severity_labels": SEVERITY_LABELS,
+        "role_labels": ROLE_LABELS,
+        "page_type_labels": PAGE_TYPE_LABELS,
+        "region_labels": REGION_LABELS,
+        "check_names": {c.id: c.name for c in CHECKS_BY_ID.values()},
+    }
+
+
+def _render_index(report: _Report) -> str:
+    data, run = report.data, report.run
     return (
         _env()
         .get_template("report.html.j2")
         .render(
             run=run,
-            sites=views,
-            regions=regions,
-            checks=sorted(checks),
+            sites=report.sites,
+            regions=report.regions,
+            checks=report.checks,
             table=data.table,
             total=data.total,
             overview=overview_paragraphs(data) if data.websites else [],
             page_total=sum(len(s.pages) for s in run.sites),
-            outcome_labels=OUTCOME_LABELS,
-            severity_labels=SEVERITY_LABELS,
-            role_labels=ROLE_LABELS,
-            page_type_labels=PAGE_TYPE_LABELS,
-            region_labels=REGION_LABELS,
+            **_labels(),
         )
+    )
+
+
+def _render_site(report: _Report, view: _SiteView, *, index_href: str) -> str:
+    return (
+        _env()
+        .get_template("site.html.j2")
+        .render(site_view=view, index_href=index_href, up="../", **_labels())
     )
 
 
@@ -222,12 +290,12 @@ def _page_view(page: PageResult) -> _PageView:
     return view
 
 
-def _relhref(path: str) -> str:
-    """A run-relative file path as a URL relative to the report (which lives in the run dir)."""
+def _relhref(path: str, up: str = "") -> str:
+    """A run-relative file path as a URL from a page ``up`` (``"../"``) below the run dir."""
     p = path.replace("\\", "/")
     if PurePosixPath(p).is_absolute():
         return Path(path).as_uri()
-    return quote(p, safe="/")
+    return up + quote(p, safe="/")
 
 
 def _weblink(url: str) -> str:
