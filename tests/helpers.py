@@ -141,24 +141,3 @@ def nested(inner_message: str) -> BaseException:
             raise RuntimeError() from inner
     except RuntimeError as outer:
         return outer
-
-
-def word_pages(docx: Path, out_dir: Path) -> int:
-    """Pages of a Word file as LibreOffice lays it out on A4 (soffice → PDF → pdfinfo)."""
-    import re
-    import subprocess
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = (out_dir / "lo-profile").resolve().as_uri()  # private: no clash with a user's soffice
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(docx)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    info = subprocess.run(
-        ["pdfinfo", str(out_dir / f"{docx.stem}.pdf")],
-        check=True, capture_output=True, text=True, timeout=60,
-    ).stdout  # fmt: skip
-    match = re.search(r"^Pages:\s+(\d+)", info, re.M)
-    assert match, info
-    return int(match.group(1))

@@ -18,6 +18,8 @@ import pytest
 from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, audit
 from auditor.model import Outcome, RunResult, SiteSpec
+from auditor.notice import build
+from auditor.verdict import default_table
 
 # Every test reads one engine run of the whole demo site (the engine's own Renderer).
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,7 +35,7 @@ AS_OF = date.fromisoformat(EXPECTED["as_of"])  # the demo's dates are fresh or s
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     out = tmp_path_factory.mktemp("demo-run")
     with DemoServer() as server:
-        site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001")
+        site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001", region="示例市")
         options = AuditOptions(out_dir=out, max_pages=len(PAGES) + 5, test_mode=True, as_of=AS_OF)
         return asyncio.run(audit([site], options))
 
@@ -92,3 +94,26 @@ def test_stale_column_evidence_points_at_the_newest_row(demo_run: RunResult) -> 
     # The newest entry's own row, not a wrapper that happens to contain the list.
     assert "li:nth-of-type(1)" in stale.selector
     assert stale.rect is not None and stale.rect.height < 80
+
+
+def test_the_demo_notice_says_what_its_checked_in_expectation_says(
+    demo_run: RunResult, tmp_path: Path
+) -> None:
+    """The notice's verdict, 附件2 row and problem lines for the demo, as an office would read them."""
+    expected = json.loads(
+        resources.files("auditor.demo")
+        .joinpath("site/notice_expected.json")
+        .read_text(encoding="utf-8")
+    )
+    data = build(demo_run, default_table(), tmp_path)
+    (site,) = data.sites
+    url = site.spec.url
+    assert {
+        "label": site.verdict.label,
+        "score": site.verdict.score,
+        "decisive": site.verdict.decisive,
+    } == expected["verdict"]
+    assert [[r.region, r.running, r.checked, r.passed, r.rate] for r in data.regions] == expected[
+        "region_rows"
+    ]
+    assert [[ln.check, ln.text.replace(url, "/")] for ln in site.lines] == expected["lines"]

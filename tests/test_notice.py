@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import word_pages
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -26,6 +25,7 @@ from auditor.model import (
 )
 from auditor.notice import build, write_reports
 from auditor.notice.info import NoticeInfo
+from auditor.notice.layout import word_pages
 from auditor.notice.paragraph import overview_paragraphs, short_region
 from auditor.notice.problem_text import problem_lines
 from auditor.notice.tables import SUPERVISOR_HEADERS
@@ -249,10 +249,13 @@ def test_xlsx_has_the_supervisors_columns_verdicts_and_thumbnails(data, tmp_path
     assert problems.max_row - 1 == sum(len(s.lines) for s in data.websites)
     head = [c.value for c in problems[1]]
     assert {"页面网址", "检查项", "检查项编号", "整改状态"} <= set(head)
-    assert problems.auto_filter.ref == f"A1:L{problems.max_row}"
+    assert problems.auto_filter.ref == f"A1:K{problems.max_row}"
+    assert not problems._images  # evidence is linked, not embedded: a province's list stays small
     row = {h: problems.cell(row=2, column=i).value for i, h in enumerate(head, 1)}
     assert row["检查项"] == "首页更新" and row["检查项编号"] == "homepage-freshness"
     assert row["页面网址"] == "http://www.s2.gov.cn/" and row["整改状态"] == "未整改"
+    link = problems.cell(row=2, column=head.index("证据文件") + 1).hyperlink
+    assert link.target == "002-www.s2.gov.cn/evidence/p00-homepage-freshness-1.png"
 
 
 def test_pictures_from_outside_the_run_directory_are_never_embedded(data, tmp_path: Path):
@@ -332,7 +335,10 @@ def _many_problem_sites(run_dir: Path, count: int) -> list[SiteResult]:
     return sites
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (libreoffice-writer) absent")
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdfinfo")),
+    reason="LibreOffice (libreoffice-writer) or poppler-utils absent",
+)
 def test_word_notice_is_at_most_two_a4_pages_per_failing_site(tmp_path: Path):
     """Laid out by LibreOffice as an office would print it: 7 failing sites, ≤ 14 pages."""
     sites = _many_problem_sites(tmp_path, 7)
@@ -341,4 +347,4 @@ def test_word_notice_is_at_most_two_a4_pages_per_failing_site(tmp_path: Path):
     assert len(data.failed) == 7
     path, *_ = write_reports(data, tmp_path, ["docx"])
     pages = word_pages(path, tmp_path / "pdf")
-    assert pages <= 2 * len(data.failed), pages
+    assert pages is not None and pages <= 2 * len(data.failed), pages

@@ -132,3 +132,20 @@ def test_without_sharing_every_page_draws_its_own_picture(tmp_path: Path):
             footer_page(FOOTER, url=url, screenshot="p00.png"), SITE, site_dir, index, tmp_path
         )
     assert list((site_dir / "evidence").glob("p01-footer-icp-*"))
+
+
+def test_the_manifest_lists_a_shared_picture_once_with_the_page_it_was_cut_from(tmp_path: Path):
+    from auditor.run.manifest import site_entries
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    shared = SharedEvidence()
+    pages = []
+    for index, url in enumerate(PAGES[:3]):
+        Image.new("RGB", (1366, 2100), "white").save(site_dir / f"p{index:02d}.png")
+        art = footer_page(FOOTER, url=url, screenshot=f"p{index:02d}.png")
+        pages.append(check_page(art, SITE, site_dir, index, tmp_path, shared))
+    entries = site_entries(tmp_path, SiteResult(site=SITE, pages=pages))
+    icp = [e for e in entries if e.get("check") == "footer-icp"]
+    assert len(icp) == 1
+    assert icp[0]["url"] == HOME and icp[0]["path"].startswith("site/evidence/p00-footer-icp")

@@ -85,14 +85,17 @@ def test_recheck_reports_fixed_still_failing_and_new_problems_with_before_after(
         timeout=240,
     )
     assert proc.returncode == 1, proc.stderr  # not everything is fixed
-    assert "已整改 1 项" in proc.stdout and "新发现问题 1 项" in proc.stdout
+    # fixed: the ICP line, and with it the empty ICP link axe flagged (a problem of its own)
+    assert "已整改 2 项" in proc.stdout and "新发现问题 1 项" in proc.stdout
     data = json.loads((out / "recheck.json").read_text(encoding="utf-8"))
     status = {(i["check"], i["page_url"]): i["status"] for i in data["items"]}
     assert status[("footer-icp", server.url)] == FIXED
     assert status[("footer-error-report", server.url)] == NOT_FIXED
     assert status[("domain-name", server.url)] == NOT_FIXED  # still 127.0.0.1
     assert [f["check"] for f in data["new"]] == ["footer-police-record"]
-    assert data["counts"][FIXED] == 1 and data["counts"]["新发现问题"] == 1
+    assert data["counts"][FIXED] == 2 and data["counts"]["新发现问题"] == 1
+    axe = next(i for i in data["items"] if i["check"] == "accessibility")
+    assert axe["status"] == FIXED and "beian.miit.gov.cn" in axe["before"][0]["selector"]
 
     # before and after evidence side by side: the old picture and one cut from the new screenshot
     icp = next(i for i in data["items"] if i["check"] == "footer-icp")
@@ -220,3 +223,57 @@ def test_a_page_that_does_not_open_on_recheck_is_not_counted_as_fixed():
     items, new = compare(before, RunResult(started="b", sites=[down]))
     assert [(i.check, i.status) for i in items] == [("footer-icp", UNKNOWN)]
     assert [f.check for _s, f in new] == ["page-availability"]
+
+
+def _pages_site(url: str, failing: dict[str, list[str]]) -> SiteResult:
+    """A site whose pages (by path) fail footer-icp in the footer or link-health on a link."""
+    pages = []
+    for path, checks in failing.items():
+        page = f"{url}{path}"
+        findings = []
+        for check in ("footer-icp", "link-health"):
+            fails = check in checks
+            data = {"url": f"{url}old.html", "kind": "http_error"} if check == "link-health" else {}
+            findings.append(
+                Finding(
+                    check=check,
+                    outcome=Outcome.FAIL if fails else Outcome.PASS,
+                    severity=Severity.SERIOUS,
+                    role=Role.DEDUCT,
+                    indicator="x",
+                    message="底部未找到ICP备案编号" if check == "footer-icp" else "链接 404",
+                    page_url=page,
+                    region="footer" if fails and check == "footer-icp" else "",
+                    data=data if fails else {},
+                )
+            )
+        pages.append(PageResult(url=page, findings=findings))
+    return SiteResult(site=SiteSpec(url=url), pages=pages)
+
+
+def test_a_template_problem_is_one_recheck_item_fixed_only_when_every_page_is():
+    url = "http://a.gov.cn/"
+    every = {
+        "": ["footer-icp", "link-health"],
+        "col/1.html": ["footer-icp"],
+        "col/2.html": ["footer-icp"],
+    }
+    before = RunResult(started="a", sites=[_pages_site(url, every)])
+    partly = {"": [], "col/1.html": ["footer-icp"], "col/2.html": []}
+    items, new = compare(before, RunResult(started="b", sites=[_pages_site(url, partly)]))
+    assert [(i.check, i.status, len(i.pages)) for i in items] == [
+        ("footer-icp", NOT_FIXED, 3),  # still missing on one page of the three
+        ("link-health", FIXED, 1),
+    ]
+    assert items[0].where == "http://a.gov.cn/ 等3个页面" and new == []
+    fixed = {"": [], "col/1.html": [], "col/2.html": []}
+    items, _new = compare(before, RunResult(started="b", sites=[_pages_site(url, fixed)]))
+    assert [i.status for i in items] == [FIXED, FIXED]
+
+
+def test_a_problem_that_appears_on_several_pages_is_one_new_item():
+    url = "http://a.gov.cn/"
+    before = RunResult(started="a", sites=[_pages_site(url, {"": [], "col/1.html": []})])
+    broken = {"": ["link-health"], "col/1.html": ["link-health"]}
+    _items, new = compare(before, RunResult(started="b", sites=[_pages_site(url, broken)]))
+    assert [f.check for _site, f in new] == ["link-health"]

@@ -123,7 +123,7 @@ def cmd_recheck(args: argparse.Namespace, console: Console) -> int:
         grid.add_row(
             Text(item.site.label),
             Text(item.check),
-            Text(item.page_url or "全站"),
+            Text(item.where),
             Text(item.status, style=styles[item.status]),
             Text(item.before[0].message),
         )

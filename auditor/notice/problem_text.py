@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from auditor.checks import CHECKS_BY_ID
 from auditor.model import Finding, Outcome, PageType, Role, SiteResult
 from auditor.verdict import ScoringTable
 
@@ -137,33 +138,40 @@ def problem_lines(
     return lines
 
 
-_LINES_PER_CHECK = 2  # 附件3 names a couple, then “等N处”
+_SHORT = 60  # characters: a problem said as is in 附件3; longer ones are named and cut
 _PICTURES = 2  # 附件3 shows at most the deciding pictures; the appendix has every one
 
 
 def short_description(lines: list[ProblemLine]) -> str:
-    """附件3's 问题描述: the problems in a few sentences, grouped by check, veto first.
+    """附件3's 问题描述: the problems in a few short sentences, one per check, veto first.
 
-    Broken links are counted (“错链12处”), as notices write them; a check with many problems
-    names the first ones and the count. Every problem stays in the Excel list and the appendix.
+    Broken links are counted (“错链12处”), as notices write them; a short single problem is
+    said as is; anything longer is the check's name, the first problem cut short and the count.
+    Every problem stays whole in the Excel list and the site's evidence appendix.
     """
     by_check: dict[str, list[ProblemLine]] = {}
     for line in lines:
         by_check.setdefault(line.check, []).append(line)
-    parts = []
-    for check, group in by_check.items():
-        if check == "link-health":
-            parts.append(f"错链{len(group)}处")
-            continue
-        shown = "；".join(line.text for line in group[:_LINES_PER_CHECK])
-        extra = len(group) - _LINES_PER_CHECK
-        parts.append(f"{shown}等{len(group)}处" if extra > 0 else shown)
+    parts = [_phrase(check, group) for check, group in by_check.items()]
     return "；".join(parts) + ("。" if parts else "")
 
 
+def _phrase(check_id: str, group: list[ProblemLine]) -> str:
+    if check_id == "link-health":
+        return f"错链{len(group)}处"
+    first = group[0].text
+    if len(group) == 1 and len(first) <= _SHORT:
+        return first
+    check = CHECKS_BY_ID.get(check_id)
+    name = check.name if check else check_id
+    count = f"等{len(group)}处" if len(group) > 1 else ""
+    return f"{name}：{clean_text(first, _SHORT // 2)}{count}"
+
+
 def deciding_evidence(lines: list[ProblemLine]) -> list[str]:
-    """The pictures that decide the verdict: a failed veto's, else the first deductions'."""
-    vetoes = [ln.evidence[0] for ln in lines if ln.role is Role.VETO and ln.evidence]
-    deducts = [ln.evidence[0] for ln in lines if ln.role is Role.DEDUCT and ln.evidence]
-    chosen = vetoes or deducts
+    """The pictures that decide the verdict: a failed veto's (only those, when a veto failed),
+    else the first deductions'."""
+    vetoed = any(ln.role is Role.VETO for ln in lines)
+    role = Role.VETO if vetoed else Role.DEDUCT
+    chosen = [ln.evidence[0] for ln in lines if ln.role is role and ln.evidence]
     return list(dict.fromkeys(chosen))[:_PICTURES]

@@ -41,7 +41,7 @@ def _values(n: int, item: RecheckItem) -> list[object]:
         n,
         clean_text(item.site.name or item.site.url),
         check.name if check else item.check,
-        clean_text(item.page_url or "全站"),
+        clean_text(item.where),
         clean_text(item.before[0].message, 200),
         item.status,
     ]

@@ -7,18 +7,20 @@ page wide, with the header row repeated; thumbnails are small PNGs anchored in t
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.image import Image as XlImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.evidence import open_picture
+from auditor.run.manifest import inside
 
-__all__ = ["HEAD_FONT", "header", "place", "put", "thumbnail"]
+__all__ = ["HEAD_FONT", "header", "link", "place", "put", "thumbnail"]
 
 THUMB_WIDTH = 160  # px
 HEAD_FONT = Font(bold=True)
@@ -75,3 +77,12 @@ def place(ws: Worksheet, image: XlImage | None, row: int, col: int) -> None:
     # row height in points: 0.75 pt per pixel, plus a little air
     current = ws.row_dimensions[row].height or 15
     ws.row_dimensions[row].height = max(current, image.height * 0.75 + 6)
+
+
+def link(cell: Cell, run_dir: Path, rel: str, folder: Path) -> None:
+    """Make ``cell`` open the run's file ``rel``, by a path relative to the workbook's folder."""
+    path = inside(run_dir, rel) if rel else None
+    if path is None or not path.is_file():
+        return
+    cell.hyperlink = Path(os.path.relpath(path, folder.resolve())).as_posix()
+    cell.font = Font(color="0B57D0", underline="single")

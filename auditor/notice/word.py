@@ -136,7 +136,13 @@ def cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = Fals
 def row(
     grid: Table, values: list[object], widths: tuple[float, ...], *, center: bool = False
 ) -> list[_Cell]:
-    cells = grid.add_row().cells
+    added = grid.add_row()
+    # a row is never split over two pages: its text and pictures stay together
+    tr_pr = added._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    tr_pr.append(cant_split)
+    cells = added.cells
     for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
         cell.width = Cm(widths[i])
         cell_text(cell, str(value), center=center or isinstance(value, int) or i == 0)

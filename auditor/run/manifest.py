@@ -101,13 +101,20 @@ def _entry(
 
 
 def file_entries(run_dir: Path, page: PageResult) -> list[dict[str, Any]]:
-    """Manifest entries for one page: its screenshot and each finding's evidence PNG."""
+    """Manifest entries for one page: its screenshot and the evidence PNGs cut from it.
+
+    A finding may point at a picture drawn on an earlier page (a fault of the shared template is
+    drawn once): that file is listed with the page it was cut from, once.
+    """
     facts = _capture_facts(run_dir, page)
     entries = [_entry(run_dir, page.screenshot, "screenshot", page, facts)]
+    own = Path(page.screenshot).name.split(".")[0] + "-"  # "p03-": pictures of p03.png
+    drawn: dict[str, str] = {}
+    for f in page.findings:
+        if f.evidence and Path(f.evidence).name.startswith(own):
+            drawn.setdefault(f.evidence, f.check)
     entries += [
-        _entry(run_dir, f.evidence, "evidence", page, facts, f.check)
-        for f in page.findings
-        if f.evidence
+        _entry(run_dir, rel, "evidence", page, facts, check) for rel, check in drawn.items()
     ]
     return [e for e in entries if e]
 

@@ -5,10 +5,13 @@ Why: after a notice, offices give sites a deadline and then check the named prob
 re-check renders again only the pages that had failing findings (a site with a failing site-level
 finding, e.g. 栏目不更新, is crawled again as a whole, since that verdict is over all its pages).
 
-Matching is by (site, page, check): a check that still fails on that page is 未整改, one that
-passes (or no longer applies) is 已整改, and one that cannot be judged (page did not open, review,
-error) is 无法复核. Failing findings of checks that did not fail before are new problems, listed
-apart. Each item carries before and after evidence: for 已整改 items the after picture is cut from
+An item is a problem of the site (``auditor.problems``: a fault of the shared template on many
+pages is one item with its pages). On each of its pages it is matched by check and element (the
+link's address, the selector, or the region searched): still failing there is 未整改 on that
+page; the check judged and that element no longer failing is 已整改; not judged (page did not
+open, review, error) is 无法复核. The item is 未整改 if any page still shows it, 已整改 if every
+page is fixed, else 无法复核. Failing findings that match no earlier problem are new problems,
+listed apart, one per problem. Each item carries before and after evidence: for 已整改 items the after picture is cut from
 the new screenshot at the place the problem was.
 """
 
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.model import Finding, Outcome, PageResult, Rect, RunResult, SiteResult, SiteSpec
 from auditor.notice.problem_text import clean_text
+from auditor.problems import group, problem_key
 from auditor.report.json_report import atomic_write_text, write_json
 from auditor.run import manifest
 
@@ -56,12 +60,21 @@ class RecheckItem:
     """One earlier problem (a check on a page, or site-level) and what the re-check found."""
 
     site: SiteSpec
-    page_url: str  # "" for a site-level finding
+    page_url: str  # the first page showing it; "" for a site-level finding
     check: str
     status: str
-    before: list[Finding]
+    before: list[Finding]  # every occurrence
     after: list[Finding] = field(default_factory=list)
     after_evidence: str = ""  # run-relative (re-check run) picture of the place, when fixed
+    pages: list[str] = field(default_factory=list)  # every page showing it
+
+    @property
+    def where(self) -> str:
+        """“全站”, the page, or “the first page 等N个页面”."""
+        if not self.page_url:
+            return "全站"
+        more = len(self.pages) - 1
+        return f"{self.page_url} 等{len(self.pages)}个页面" if more > 0 else self.page_url
 
     @property
     def after_picture(self) -> str:
@@ -80,6 +93,7 @@ class RecheckItem:
             "before": [f.to_dict() for f in self.before],
             "after": [f.to_dict() for f in self.after],
             "after_evidence": self.after_evidence,
+            "pages": list(self.pages),
             "site_spec": dataclasses.asdict(self.site),
         }
 
@@ -94,6 +108,7 @@ class RecheckItem:
             before=[Finding.from_dict(f) for f in d.get("before", [])],
             after=[Finding.from_dict(f) for f in d.get("after", [])],
             after_evidence=d.get("after_evidence", ""),
+            pages=list(d.get("pages") or ([d["page_url"]] if d.get("page_url") else [])),
         )
 
 
@@ -202,28 +217,50 @@ def _fails(site: SiteResult) -> Iterator[tuple[str, Finding]]:
 def compare(
     before: RunResult, after: RunResult
 ) -> tuple[list[RecheckItem], list[tuple[SiteSpec, Finding]]]:
-    """Earlier failing findings against the re-check: items by (site, page, check), new ones."""
+    """Earlier problems against the re-check: an item per problem, and the new problems."""
     after_by_url = {s.site.url: s for s in after.sites}
     items: list[RecheckItem] = []
     new: list[tuple[SiteSpec, Finding]] = []
     for site in before.sites:
         again = after_by_url.get(site.site.url)
-        groups: dict[tuple[str, str], list[Finding]] = {}
-        for page_url, f in _fails(site):
-            groups.setdefault((page_url, f.check), []).append(f)
-        for (page_url, check), fs in groups.items():
-            item = RecheckItem(site.site, page_url, check, UNKNOWN, fs)
+        fails = [f for _page, f in _fails(site)]
+        places: set[tuple[str, str, str]] = set()
+        for problem in group(fails):
+            key = problem_key(problem.first)
+            pages = list(problem.pages)
+            occurrences = [f for f in fails if problem_key(f) == key]
+            item = RecheckItem(
+                site.site, pages[0] if pages else "", key[0], UNKNOWN, occurrences, pages=pages
+            )
+            places.update((page, key[0], key[2]) for page in pages or [""])
             if again is not None:
-                item.after, item.status = _judge_again(again, page_url, check)
+                item.after, item.status = _judge_problem(again, pages, key[0], key[2])
             items.append(item)
         if again is not None:
-            new += [
-                (site.site, f) for page_url, f in _fails(again) if (page_url, f.check) not in groups
+            unmatched = [
+                f for page, f in _fails(again) if (page, f.check, problem_key(f)[2]) not in places
             ]
+            new += [(site.site, p.first) for p in group(unmatched)]
     return items, new
 
 
-def _judge_again(site: SiteResult, page_url: str, check: str) -> tuple[list[Finding], str]:
+def _judge_problem(
+    site: SiteResult, pages: list[str], check: str, element: str
+) -> tuple[list[Finding], str]:
+    """未整改 if any page still shows it, 已整改 if every page is fixed, else 无法复核."""
+    judged = [_judge_again(site, page, check, element) for page in pages or [""]]
+    still = [f for findings, status in judged if status == NOT_FIXED for f in findings]
+    if still:
+        return still, NOT_FIXED
+    statuses = {status for _findings, status in judged}
+    findings = [f for found, _status in judged for f in found]
+    return findings, FIXED if statuses == {FIXED} else UNKNOWN
+
+
+def _judge_again(
+    site: SiteResult, page_url: str, check: str, element: str
+) -> tuple[list[Finding], str]:
+    """The problem on one page (or site-level): still failing at that element, fixed, unknown."""
     if page_url:
         page = next((p for p in site.pages if p.url == page_url), None)
         if page is None:
@@ -231,18 +268,22 @@ def _judge_again(site: SiteResult, page_url: str, check: str) -> tuple[list[Find
         findings = [f for f in page.findings if f.check == check]
     else:
         findings = [f for f in site.findings if f.check == check]
-    if any(f.outcome is Outcome.FAIL for f in findings):
-        return [f for f in findings if f.outcome is Outcome.FAIL], NOT_FIXED
-    if findings and all(f.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE) for f in findings):
-        # a page that did not open makes every other check not_applicable: that is no fix
-        page_down = page_url and any(
-            f.check == "page-availability" and f.outcome is Outcome.FAIL
-            for p in site.pages
-            if p.url == page_url
-            for f in p.findings
-        )
-        return findings, UNKNOWN if page_down else FIXED
-    return findings, UNKNOWN
+    here = [f for f in findings if problem_key(f)[2] == element]
+    if any(f.outcome is Outcome.FAIL for f in here):
+        return [f for f in here if f.outcome is Outcome.FAIL], NOT_FIXED
+    undecided = any(f.outcome in (Outcome.REVIEW, Outcome.ERROR) for f in here) or any(
+        f.outcome is Outcome.ERROR for f in findings
+    )
+    # a page that did not open makes every other check not_applicable: that is no fix
+    page_down = bool(page_url) and any(
+        f.check == "page-availability" and f.outcome is Outcome.FAIL
+        for p in site.pages
+        if p.url == page_url
+        for f in p.findings
+    )
+    if not findings or undecided or page_down:
+        return findings, UNKNOWN
+    return findings, FIXED
 
 
 def _after_picture(item: RecheckItem, after: SiteResult, out_dir: Path, n: int) -> str:
@@ -365,6 +406,7 @@ def write_recheck(report: RecheckReport) -> None:
 
 
 def write_recheck_html(report: RecheckReport) -> None:
+    from auditor.checks import CHECKS_BY_ID
     from auditor.report.html import render_template
 
     out = report.out_dir
@@ -377,6 +419,7 @@ def write_recheck_html(report: RecheckReport) -> None:
             before_href=lambda rel: _href(report.original, out, rel),
             after_href=lambda rel: _href(out, out, rel),
             clean=clean_text,
+            check_names={c.id: c.name for c in CHECKS_BY_ID.values()},
         ),
     )
 
