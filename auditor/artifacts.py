@@ -42,6 +42,9 @@ class Link:
     selector: str = ""
     rect: Rect | None = None
     visible: bool = True
+    # Drawn, yet not seen: "transparent" (an ancestor at opacity 0), "same-color" (text in its
+    # background's colour), "clipped" (clipped to nothing); "" when a visitor can see it.
+    hidden: str = ""
     region: str = ""  # "header", "footer" or ""
     snippet: str = ""
 

@@ -26,6 +26,7 @@ __all__ = [
     "load_platforms",
     "src_suggests_qr",
     "target_of",
+    "under",
 ]
 
 # -- platform data ---------------------------------------------------------------------------
@@ -197,22 +198,23 @@ def _host_kind(host: str, platforms: Platforms, site_host: str) -> tuple[str, st
         uhost = host.encode("ascii").decode("idna") if "xn--" in host else host
     except UnicodeError:
         uhost = host
-    if site_host and _under(host, site_host.lower()):
+    if site_host and under(host, site_host.lower()):
         return "site", ""
-    if any(_under(h, s) for h in (host, uhost) for s in platforms.government):
+    if any(under(h, s) for h in (host, uhost) for s in platforms.government):
         return "gov", ""
     for p in platforms.platforms:
-        if any(_under(host, s) for s in p.hosts):
+        if any(under(host, s) for s in p.hosts):
             return "platform", p.id
     for kind, suffixes in (
         ("trusted", platforms.trusted),
         ("shortener", platforms.shorteners),
         ("cloud", platforms.cloud_storage),
     ):
-        if any(_under(host, s) for s in suffixes):
+        if any(under(host, s) for s in suffixes):
             return kind, ""
     return "other", ""
 
 
-def _under(host: str, suffix: str) -> bool:
+def under(host: str, suffix: str) -> bool:
+    """``host`` is ``suffix`` or one of its subdomains."""
     return host == suffix or host.endswith("." + suffix)

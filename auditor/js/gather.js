@@ -128,6 +128,41 @@
     return "";
   };
 
+  // Why a link the browser draws is still not seen by a visitor (暗链 are hidden so): under a
+  // transparent ancestor, text in its background's colour, or clipped to nothing. "" otherwise.
+  const clear = new Map(); // element -> no opacity:0 from it upwards
+  const seeThrough = (el) => {
+    const chain = [];
+    let zero = false;
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      if (clear.has(e)) { zero = !clear.get(e); break; }
+      chain.push(e);
+      if (Number(getComputedStyle(e).opacity) === 0) { zero = true; break; }
+    }
+    for (const e of chain) clear.set(e, !zero);
+    return zero;
+  };
+  const backdrop = (el) => { // the colour behind el's text; "" behind a picture (cannot tell)
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const st = getComputedStyle(e);
+      if (st.backgroundImage && st.backgroundImage !== "none") return "";
+      const c = st.backgroundColor;
+      if (c && c !== "transparent" && !/^rgba\(.*,\s*0\)$/.test(c)) return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const NOTHING = /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$|^inset\((50|100)%\)$/;
+  const concealed = (a) => {
+    if (seeThrough(a)) return "transparent";
+    const st = getComputedStyle(a);
+    if ((a.innerText || "").trim() && st.color === backdrop(a)) return "same-color";
+    for (let e = a, up = 0; e && e.nodeType === 1 && up < 4; e = e.parentElement, up++) {
+      const es = getComputedStyle(e);
+      if (NOTHING.test(es.clip) || NOTHING.test(es.clipPath)) return "clipped";
+    }
+    return "";
+  };
+
   // -- links, images, forms, scripts -------------------------------------------------------
   const anchors = document.querySelectorAll("a");
   cut("links", anchors.length, 3000);
@@ -138,6 +173,7 @@
     selector: selectorOf(a),
     rect: rectOf(a),
     visible: visible(a),
+    hidden: visible(a) ? concealed(a) : "",
     region: regionOf(a),
     snippet: snippetOf(a),
   }));
