@@ -42,7 +42,7 @@ from auditor.checks.interaction import (
 from auditor.checks.links import link_health
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.checks.qr import qr_image
-from auditor.checks.security import dark_links
+from auditor.checks.security import cloaking, dark_links
 from auditor.model import Finding, SiteSpec
 
 ALL_CHECKS: tuple[Check, ...] = (
@@ -50,6 +50,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     page_stability,
     domain_name,
     dark_links,
+    cloaking,
     header_site_name,
     footer_conac,
     footer_site_code,

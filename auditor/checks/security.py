@@ -1,4 +1,4 @@
-"""暗链: links a visitor cannot see, planted to sell search ranking to gambling, porn or fraud sites
+"""暗链 and hijacking: links a visitor cannot see, planted to sell search ranking to gambling, porn or fraud sites
 (国办秘函〔2019〕19号 单项否决/安全、泄密事故等严重问题：发布或链接反动、暴力、色情等内容；内容被篡改).
 
 Reads the page's links as rendered (``Artifacts.links``): their address, text, whether the
@@ -20,12 +20,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, Link
-from auditor.checks.base import Problem, Scoring, check, problem
+from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
 from auditor.extract.platforms import load_platforms, target_of, under
-from auditor.model import Role, Severity, SiteSpec
+from auditor.model import PageType, Role, Severity, SiteSpec
 
 FINE = ("site", "gov", "platform", "trusted")  # hidden links to these are menus, not dark links
 _LABEL_CHARS = 30
@@ -186,3 +187,81 @@ def _label(link: Link) -> str:
     if not text:
         return ""
     return f"“{text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + '…'}”"
+
+
+@check(
+    id="cloaking",
+    name="网页被劫持",
+    indicator="单项否决/安全、泄密事故等严重问题",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="国办秘函〔2019〕19号 单项否决/安全、泄密事故等严重问题：内容被篡改，链接色情等内容",
+    ),
+    severity=Severity.CRITICAL,
+    rule="国办秘函〔2019〕19号 单项否决：对安全攻击（如页面被挂马、内容被篡改等）没有及时有效处置，"
+    "或发布、链接色情等内容，出现任意一种即单项否决",
+    requires=("cloaking",),
+    page_types=(PageType.HOME,),
+)
+def cloaking(page: Artifacts, site: SiteSpec) -> list[Problem]:
+    """搜索引擎爬虫或手机访问首页时，不得看到与访问者不同的赌博、色情内容或被跳转到境外网站。"""
+    if not page.cloaking:
+        raise NotApplicable("未以搜索引擎视角抓取首页")
+    seen = f"{page.title} {page.body_text}".lower()
+    site_host = (urlsplit(page.final_url or page.url).hostname or "").lower()
+    problems = []
+    failed = []
+    for v in page.cloaking.get("variants", []):
+        if v.get("error"):
+            failed.append(f"{v['who']}：{v['error']}")
+            continue
+        found = f"{v.get('title', '')} {v.get('text', '')}".lower()
+        planted = [w for w in vocabulary().words if w.lower() in found and w.lower() not in seen]
+        if planted:
+            problems.append(
+                problem(
+                    f"以{v['who']}身份访问首页时出现访问者看不到的“{'、'.join(planted[:3])}”等内容，"
+                    "首页疑似被劫持",
+                    region="page",
+                    variant=v["key"],
+                    words=planted,
+                    kind="content",
+                )
+            )
+            continue
+        sent = [
+            u for u in (*v.get("redirects", []), v.get("refresh"), v.get("script_location")) if u
+        ]
+        problems += _sent_away(v, sent, site_host)
+    if failed and not problems and len(failed) == len(page.cloaking.get("variants", [])):
+        problems.append(
+            problem(
+                f"无法以搜索引擎爬虫身份抓取首页（{'；'.join(failed)}），请人工确认首页是否被劫持",
+                region="page",
+                review=True,
+                kind="unfetched",
+            )
+        )
+    return problems
+
+
+def _sent_away(v: dict[str, Any], urls: list[str], site_host: str) -> list[Problem]:
+    """A crawler or phone sent to a host that is not the site, a government or a platform."""
+    platforms = load_platforms()
+    for url in urls:
+        target = target_of(url, platforms, site_host)
+        if target.kind in FINE or any(under(target.host, f) for f in vocabulary().fine_hosts):
+            continue
+        why = _suspicion(Link(href=url), target.host)
+        how = f"以{v['who']}身份访问首页时被跳转到 {target.host}"
+        if why:
+            message = f"{how}（{why}），首页疑似被劫持"
+        else:
+            message = f"{how}（非政府网站），请人工确认首页是否被劫持"
+        return [
+            problem(
+                message, region="page", review=not why, variant=v["key"], url=url, kind="redirect"
+            )
+        ]
+    return []

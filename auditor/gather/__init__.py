@@ -130,6 +130,9 @@ GATHERERS: tuple[Gatherer, ...] = (
     Gatherer("elderly", ("elderly",), Scope.HOME, "长者版探测", "auditor.gather.elderly:gather"),
     Gatherer("links", ("link_status",), Scope.PAGE, "链接检查", "auditor.gather.links:gather"),
     Gatherer("qr", ("qr",), Scope.PAGE, "二维码识别", "auditor.gather.qr:gather"),
+    Gatherer(
+        "cloaking", ("cloaking",), Scope.HOME, "搜索引擎视角抓取", "auditor.gather.cloaking:gather"
+    ),
 )
 
 SKIPPABLE: tuple[str, ...] = tuple(g.key for g in GATHERERS if g.skippable)
