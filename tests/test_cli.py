@@ -166,3 +166,14 @@ def test_skip_leaves_the_skipped_checks_not_applicable(
 def test_unknown_skip_is_a_usage_error(tmp_path: Path) -> None:
     proc = run("audit", "http://127.0.0.1:1/", "--skip", "foo", "--local-only", cwd=tmp_path)
     assert proc.returncode == 2 and "foo" in proc.stderr
+
+
+def test_a_bad_wording_list_is_a_usage_error_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "本省词表.toml"
+    bad.write_text("[[term]]\nright = '某某'\n", encoding="utf-8")
+    proc = run(
+        "audit", "http://127.0.0.1:1/", "--wording", str(bad), "--local-only", cwd=tmp_path
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "本省词表.toml" in proc.stderr and "缺少 wrong" in proc.stderr
+    assert "Traceback" not in proc.stderr

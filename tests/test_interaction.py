@@ -16,6 +16,7 @@ from auditor.checks.interaction import (
     annual_report,
     interaction_channel,
     message_response,
+    service_entry,
     site_search,
 )
 from auditor.demo.server import DemoServer
@@ -152,6 +153,32 @@ def test_search_without_matching_results_is_inaccurate() -> None:
     )
 
 
+def test_service_entry_is_found_by_its_words_and_judged_by_its_probe() -> None:
+    links = [
+        link("https://x.gov.cn/jdb", "街道办事处", region=""),  # an office, not a service
+        link("https://zwfw.x.gov.cn/", "政务服务", region=""),
+    ]
+    ok = {"service": {"status": 200, "chars": 900, "guide_elements": ["事项名称"]}}
+    assert only(run_check(service_entry, home(links, ok), SITE)).outcome is Outcome.PASS
+    broken = only(run_check(service_entry, home(links, {"service": {"status": 502}}), SITE))
+    assert broken.outcome is Outcome.FAIL
+    assert "“政务服务”（https://zwfw.x.gov.cn/）无法打开（HTTP 502）" in broken.message
+    blank = {"service": {"status": 200, "chars": 0}}
+    assert "空白页面" in only(run_check(service_entry, home(links, blank), SITE)).message
+
+
+def test_service_entry_missing_fails_and_a_network_failure_is_for_review() -> None:
+    only_office = home([link("https://x.gov.cn/jdb", "街道办事处", region="")], {"service": {}})
+    missing = only(run_check(service_entry, only_office, SITE))
+    assert missing.outcome is Outcome.FAIL and "未找到办事服务入口" in missing.message
+    links = [link("https://zwfw.x.gov.cn/", "网上办事", region="")]
+    down = {"service": {"load_error": "无法解析域名", "detail": "net::ERR_NAME_NOT_RESOLVED"}}
+    finding = only(run_check(service_entry, home(links, down), SITE))
+    assert finding.outcome is Outcome.REVIEW and "net::" not in finding.message
+    crashed = {"service": {"error": "探测超过时限未完成"}}
+    assert only(run_check(service_entry, home(links, crashed), SITE)).outcome is Outcome.ERROR
+
+
 # -- the probes in a real browser ----------------------------------------------------------------
 
 BROKEN_FORM = """<!doctype html><html><head><meta charset="utf-8"><title>留言</title></head><body>
@@ -200,6 +227,25 @@ def test_probe_finds_a_form_without_validation_and_writes_nothing(
     assert probe["empty_submit"]["posted_empty"] is True  # the POST was attempted ...
     assert server.messages == []  # ... and aborted: nothing reached the site
     assert probe["action_status"] == 404
+
+
+def test_service_probe_opens_the_entry_and_reads_the_guide(
+    browser_session: BrowserSession, page_server: tuple[Path, DemoServer]
+) -> None:
+    root, server = page_server
+    (root / "index.html").write_text(
+        '<html><head><meta charset="utf-8"></head><body><a href="bs.html">网上办事</a></body></html>',
+        encoding="utf-8",
+    )
+    (root / "bs.html").write_text(
+        '<html><head><meta charset="utf-8"></head><body><h1>办事指南</h1>'
+        "<p>事项名称：户籍迁移</p><p>申请条件：……</p></body></html>",
+        encoding="utf-8",
+    )
+    probe = run_probe(browser_session, server, "index.html")["service"]
+    assert probe["status"] == 200
+    assert probe["guide_elements"] == ["事项名称", "申请条件"]
+    assert probe["link"]["href"] == server.url + "bs.html"
 
 
 # The engine end to end (its own Renderer, with submit_forms on).

@@ -73,6 +73,7 @@ def test_the_scripts_that_need_helpers_say_so() -> None:
         "phone_layout",
         "elderly_positioned",
         "elderly_inspect",
+        "wording_locate",
     }
 
 

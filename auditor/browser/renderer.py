@@ -80,9 +80,11 @@ class AuditOptions:
             raise ValueError(
                 f"不认识要跳过的检查项：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）"
             )
-        # axe-core runs inside the page render, so the render is told directly.
+        # axe-core and the wording lists run inside the page render, so it is told directly.
         if "a11y" in self.skip and self.settings.axe:
             self.settings = dataclasses.replace(self.settings, axe=False)
+        if "wording" in self.skip and self.settings.wording:
+            self.settings = dataclasses.replace(self.settings, wording=False)
 
     @property
     def site_budget_s(self) -> float:

@@ -16,6 +16,7 @@ from auditor.checks.base import (
     run_site_check,
     site_check,
 )
+from auditor.checks.content import forged_date, serious_wording
 from auditor.checks.footer import (
     footer_conac,
     footer_contact,
@@ -37,6 +38,7 @@ from auditor.checks.interaction import (
     annual_report,
     interaction_channel,
     message_response,
+    service_entry,
     site_search,
 )
 from auditor.checks.links import link_health
@@ -51,6 +53,8 @@ ALL_CHECKS: tuple[Check, ...] = (
     domain_name,
     dark_links,
     cloaking,
+    serious_wording,
+    forged_date,
     header_site_name,
     footer_conac,
     footer_site_code,
@@ -70,6 +74,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     message_response,
     annual_report,
     site_search,
+    service_entry,
     qr_image,
     link_health,
     accessibility,

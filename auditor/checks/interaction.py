@@ -15,7 +15,7 @@ from typing import Any
 from auditor.artifacts import Artifacts
 from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, unjudged
 from auditor.extract import freshness as fr
-from auditor.extract.entries import annual_report_links, channels
+from auditor.extract.entries import annual_report_links, channels, service_links
 from auditor.model import Outcome, PageType, Rect, Role, Severity, SiteSpec
 
 HOME = (PageType.HOME,)
@@ -287,4 +287,52 @@ def site_search(page: Artifacts, site: SiteSpec) -> list[Problem]:
                 results_url=probe.get("results_url", ""),
             )
         ]
+    return []
+
+
+@check(
+    id="service-entry",
+    name="办事服务入口",
+    indicator="单项否决/服务不实用",
+    role=Role.VETO,
+    scoring=Scoring(
+        verified=True,
+        basis="国办秘函〔2019〕19号 单项否决/服务不实用：1.未提供办事服务",
+    ),
+    severity=Severity.CRITICAL,
+    rule="国办秘函〔2019〕19号 单项否决/服务不实用：未提供办事服务，即单项否决"
+    "（无对外办事职能的部门网站不考核办事服务）",
+    requires=("links", "interaction"),
+    page_types=HOME,
+)
+def service_entry(page: Artifacts, site: SiteSpec) -> list[Problem]:
+    """首页须有办事服务入口（办事服务、政务服务、办事指南、网上办事），并能打开可用的页面。"""
+    probe = _probe(page, "service")
+    if probe.get("error"):
+        return [unjudged(f"办事服务入口探测未完成，无法判定：{probe['error']}", region="page")]
+    links = service_links(page)
+    if not links:
+        return [
+            problem(
+                "首页未找到办事服务入口（办事服务、政务服务、办事指南、网上办事）；"
+                "无对外办事职能的部门网站除外",
+                region="page",
+            )
+        ]
+    link = links[0]
+    name = f"“{' '.join((link.text or link.title).split())}”（{link.href}）"
+    if probe.get("load_error"):
+        return [
+            problem(
+                f"办事服务入口{name}未能打开：{probe['load_error']}，请人工确认",
+                at=link,
+                review=True,
+                detail=probe.get("detail", ""),
+            )
+        ]
+    status = probe.get("status")
+    if status is not None and status >= 400:
+        return [problem(f"办事服务入口{name}无法打开（HTTP {status}）", at=link, status=status)]
+    if not probe.get("chars"):
+        return [problem(f"办事服务入口{name}打开后是空白页面", at=link, status=status)]
     return []

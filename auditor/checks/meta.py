@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
@@ -124,7 +124,7 @@ def meta_tags(page: Artifacts, site: SiteSpec) -> list[Problem]:
     requires=("metas",),
 )
 def meta_format(page: Artifacts, site: SiteSpec) -> list[Problem]:
-    """SiteIDCode 格式正确；SiteDomain 含当前主机（不带协议）；PubDate 为 YYYY-MM-DD HH:MM[:SS] 且不晚于检查时间。"""
+    """SiteIDCode 格式正确；SiteDomain 含当前主机（不带协议）；PubDate 为 YYYY-MM-DD HH:MM[:SS] （晚于检查时间的见 forged-date）。"""
     problems: list[Problem] = []
     code = _meta(page, "SiteIDCode")
     if code and not is_valid_site_code(code.strip()):
@@ -200,33 +200,10 @@ def _pubdate_problems(pub: str, page: Artifacts) -> list[Problem]:
             )
         ]
     try:
-        when = datetime.strptime(value[:16], "%Y-%m-%d %H:%M")
+        datetime.strptime(value[:16], "%Y-%m-%d %H:%M")
     except ValueError:
         return [problem(f"PubDate“{value}”不是有效日期", region=META_ONLY, found=value)]
-    now = _gathered(page)
-    if now and when > now:
-        return [
-            problem(
-                f"PubDate“{value}”晚于检查时间 {now:%Y-%m-%d %H:%M}（疑似伪造发稿日期）",
-                region=META_ONLY,
-                found=value,
-            )
-        ]
     return []
-
-
-BEIJING = timezone(timedelta(hours=8))
-
-
-def _gathered(page: Artifacts) -> datetime | None:
-    """When the page was rendered, on Beijing time (PubDate is written in Beijing time)."""
-    try:
-        when = datetime.fromisoformat(page.gathered_at)
-    except ValueError:
-        return None
-    if when.tzinfo:
-        when = when.astimezone(BEIJING)
-    return when.replace(tzinfo=None)
 
 
 @check(

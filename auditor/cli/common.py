@@ -107,7 +107,9 @@ def audit_options(args: argparse.Namespace, out: Path):
         out_dir=out,
         max_pages=getattr(args, "max_pages", 1),
         concurrency=max(0, args.concurrency),
-        settings=RenderSettings(timeout_ms=int(args.timeout * 1000)),
+        settings=RenderSettings(
+            timeout_ms=int(args.timeout * 1000), wording_files=_wording_files(args)
+        ),
         as_of=getattr(args, "as_of", None),
         browser=args.browser,
         test_mode=args.local_only,
@@ -115,6 +117,18 @@ def audit_options(args: argparse.Namespace, out: Path):
         skip=frozenset(skip),
         submit_forms=submit,
     )
+
+
+def _wording_files(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The province's own wording lists, read now so a bad file stops the run before it starts."""
+    from auditor.extract.wording import WordingError, lexicon
+
+    files = tuple(getattr(args, "wording", None) or ())
+    try:
+        lexicon(files)
+    except WordingError as exc:
+        raise UsageError(str(exc)) from exc
+    return files
 
 
 def default_out_dir(args: argparse.Namespace) -> Path:

@@ -132,5 +132,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="真实提交一条标注为测试的留言以验证互动功能（默认关闭；会向被检网站写入数据）",
     )
+    p.add_argument(
+        "--wording",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="本地区的严重表述错误词表（TOML，格式同 auditor/data/wording/*.toml），可重复；与内置词表一并比对",
+    )
     _scoring_option(p)
     _browser_options(p)

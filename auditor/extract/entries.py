@@ -53,6 +53,22 @@ def annual_report_links(art: Artifacts) -> list[Link]:
     return [lk for lk in art.links if ANNUAL_REPORT.search(lk.text + " " + lk.title)]
 
 
+# 办事服务 (国办秘函〔2019〕19号 单项否决/服务不实用：未提供办事服务); 街道“办事处” is an office, not a service.
+SERVICE_WORDS = re.compile(
+    r"办事服务|政务服务|办事指南|网上办事|在线办事|我要办|一网通办|办事(?!处)"
+)
+
+
+def service_links(art: Artifacts) -> list[Link]:
+    """Links to 办事服务 (政务服务网, 办事指南, 网上办事), in page order."""
+    return [
+        lk
+        for lk in art.links
+        if lk.href.startswith(("http://", "https://"))
+        and SERVICE_WORDS.search(lk.text + " " + lk.title)
+    ]
+
+
 def search_query(art: Artifacts) -> str:
     """A recent article title from the home page's lists, else the site name."""
     latest = freshness.newest(art)

@@ -120,6 +120,8 @@ GATHERERS: tuple[Gatherer, ...] = (
     Gatherer("render", RENDER_FIELDS, Scope.PAGE, "页面渲染", skippable=False),
     # axe-core runs inside the render, before the screenshot, so its boxes match the picture.
     Gatherer("a11y", ("axe",), Scope.PAGE, "无障碍检测"),
+    # The wording lists are matched inside the render too: their hits are located in the page.
+    Gatherer("wording", ("wording",), Scope.PAGE, "表述错误词表比对"),
     Gatherer(
         "sitemap", ("probes",), Scope.PAGE, "网站地图探测", "auditor.gather.sitemap:gather", False
     ),

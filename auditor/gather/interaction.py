@@ -21,10 +21,10 @@ from typing import Any
 from playwright.async_api import Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, Link
 from auditor.browser.netguard import NetworkGuard
 from auditor.errors import describe, first_line, human_load_error
-from auditor.extract.entries import annual_report_links, channels, search_query
+from auditor.extract.entries import annual_report_links, channels, search_query, service_links
 from auditor.gather import GatherContext
 from auditor.js import script
 
@@ -56,6 +56,7 @@ async def probe_site(
         ("form", lambda: _probe_form(probe, home, fetch_status, submit)),
         ("annual_report", lambda: _probe_annual_report(probe, home)),
         ("search", lambda: _probe_search(probe, home)),
+        ("service", lambda: _probe_service(probe, home)),
     ]
     for name, step in steps:
         try:
@@ -236,13 +237,51 @@ async def _probe_annual_report(probe: _Probe, home: Artifacts) -> dict[str, Any]
     links = annual_report_links(home)
     if not links:
         return {"link": None}
-    link = links[0]
-    out: dict[str, Any] = {"link": {"text": link.text, "href": link.href, "visible": link.visible}}
-    response = await probe.goto(link.href)
-    out["status"] = response.status if response else None
-    text = await probe.evaluate("document.body ? document.body.innerText : ''")
+    out, text = await _open_entry(probe, links[0])
     out["years"] = sorted({int(y) for y in re.findall(r"(20\d{2})\s*年", text)})
     return out
+
+
+# -- 办事服务 --------------------------------------------------------------------------------------
+
+# 国办秘函〔2019〕19号 服务不实用：办事指南重点要素类别包括事项名称、设定依据、申请条件、办理材料…
+GUIDE_ELEMENTS = (
+    "事项名称",
+    "设定依据",
+    "申请条件",
+    "办理材料",
+    "办理地点",
+    "办理时间",
+    "联系电话",
+)
+
+
+async def _probe_service(probe: _Probe, home: Artifacts) -> dict[str, Any]:
+    """Open the home page's 办事服务 entry as a visitor would: does a working page answer?"""
+    links = service_links(home)
+    if not links:
+        return {"link": None}
+    try:
+        out, text = await _open_entry(probe, links[0])
+    except PlaywrightError as exc:  # the entry's page did not open: the site's answer, kept
+        failed = human_load_error(exc).message
+        return {"link": _described(links[0]), "load_error": failed, "detail": describe(exc)}
+    out["chars"] = len(text.strip())
+    out["guide_elements"] = [e for e in GUIDE_ELEMENTS if e in text]
+    return out
+
+
+async def _open_entry(probe: _Probe, link: Link) -> tuple[dict[str, Any], str]:
+    """Follow an entry link of the home page: the link, the status and URL it ends at, its text."""
+    response = await probe.goto(link.href)
+    out: dict[str, Any] = {"link": _described(link)}
+    out["status"] = response.status if response else None
+    out["url"] = probe.page.url
+    return out, await probe.evaluate("document.body ? document.body.innerText : ''")
+
+
+def _described(link: Link) -> dict[str, Any]:
+    return {"text": link.text, "href": link.href, "visible": link.visible}
 
 
 # -- site search ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from auditor.artifacts import Artifacts
 from auditor.browser.bounded import StepTimeout, TabWatch
 from auditor.browser.netguard import NetworkGuard, context_options
 from auditor.errors import first_line, human_load_error
+from auditor.gather.wording import gather_wording
 from auditor.js import script
 
 # The settle probe (installed before any page script: when the DOM last changed, pending timers,
@@ -39,6 +40,9 @@ class RenderSettings:
     screenshot_max_height: int = 16_000
     viewport: tuple[int, int] = (1366, 768)
     axe: bool = True  # accessibility: run axe-core on the rendered page
+    # 严重表述错误: match the wording lists (bundled + these files) and locate the hits
+    wording: bool = True
+    wording_files: tuple[Path, ...] = ()
     axe_time_limit_s: float = 20.0  # axe can take minutes on huge DOMs: bounded, then an error
     gather_limit_s: float = 15.0  # the in-page gatherer on a huge or busy page: bounded too
     max_hops: int = 3  # a page that navigates itself away more often than this never settles
@@ -116,6 +120,8 @@ async def render(
             return art
         if not art.load_error:
             await _settle_and_gather(tab, art, settings)
+            if settings.wording and not page.is_closed():
+                await gather_wording(tab, art, settings.wording_files)
             if measure_font and not page.is_closed():
                 await _font_size(tab, art)
             if (

@@ -1,0 +1,10 @@
+"""内容：严重表述错误、伪造发稿日期 (国办秘函〔2019〕19号 单项否决/安全、泄密事故等严重问题)."""
+
+import pytest
+
+from auditor.pytest_plugin import assert_check, checks_in
+
+
+@pytest.mark.parametrize("check_id", checks_in("content"))
+def test_content(audited_page, check_id, record_property):
+    assert_check(audited_page, check_id, record_property)
