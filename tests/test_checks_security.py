@@ -56,9 +56,17 @@ def test_a_link_pushed_off_the_page_is_hidden_and_outlined_where_it_sits():
     assert f.rect == off.rect and f.selector == 'a[href="https://www.88bet-casino.com/"]'
 
 
-def test_a_hidden_link_to_an_ordinary_foreign_host_is_left_for_review():
-    (f,) = findings(hidden("https://www.some-company.com.cn/about.html", "合作单位"))
+def test_a_concealed_link_to_an_ordinary_foreign_host_is_left_for_review():
+    off = hidden("https://www.some-company.com.cn/a.html", "合作单位", rect=Rect(-999, 9, 60, 18))
+    (f,) = findings(Link(**{**off.__dict__, "visible": True}))
     assert f.outcome is Outcome.REVIEW and "请人工确认" in f.message
+
+
+def test_a_friend_link_dropdown_not_drawn_or_an_empty_anchor_is_no_finding():
+    """display:none 友情链接 menus of academies and newspapers; a zero-width badge anchor."""
+    dropdown = [hidden(f"http://www.inst{n}.org.cn/", f"研究院{n}") for n in range(5)]
+    badge = hidden("https://www.itrust.org.cn/", "", rect=Rect(0, 1092, 0, 19))
+    assert findings(*dropdown, badge) == []
 
 
 @pytest.mark.parametrize(
@@ -124,7 +132,10 @@ def test_a_drawn_but_concealed_link_is_hidden_and_says_how(hidden, how):
 
 def test_hidden_links_to_ordinary_hosts_are_one_review_line_per_page():
     """A hidden 友情链接 dropdown of institutions: one line for a person, not one per link."""
-    links = [hidden(f"http://www.inst{n}.org.cn/", f"单位{n}") for n in range(7)]
+    links = [
+        Link(href=f"http://www.inst{n}.org.cn/", text=f"单位{n}", rect=SHOWN, hidden="same-color")
+        for n in range(7)
+    ]
     (f,) = findings(*links)
     assert f.outcome is Outcome.REVIEW
     assert f.message.startswith("页面有7个访问者看不到的链接指向非政府网站（www.inst0.org.cn、")
@@ -144,5 +155,6 @@ def test_hidden_links_to_the_report_centres_the_site_seal_and_big_portals_are_fi
 
 
 def test_a_name_with_a_number_is_not_a_random_domain():
-    (f,) = findings(hidden("http://www.hb12345.com/", "便民热线"))
-    assert f.outcome is Outcome.REVIEW  # hidden and foreign, but nothing says it is dark
+    link = Link(href="http://www.hb12345.com/", text="便民热线", rect=SHOWN, hidden="clipped")
+    (f,) = findings(link)
+    assert f.outcome is Outcome.REVIEW  # concealed and foreign, but nothing says it is dark

@@ -6,11 +6,13 @@ browser drew them (``visible``: not ``display:none``, ``visibility:hidden``, ``o
 zero size, ``font-size:0`` included), whether a drawn link is still concealed (``hidden``: a
 transparent ancestor, text in its background's colour, clipped to nothing) and where (a box left
 of, above or right of the page is off-screen). Not detected yet: a link covered by another
-element, or scrolled out inside a ``<marquee>``. Hidden menus,
-tabs and skip links are normal: a hidden link to the site itself, another government site, a
-platform or a central media site is no finding. A hidden link to any other host is shown for
-review; when its words or its address are those of gambling, porn or fraud sites
-(``data/dark_links.toml``), it is a dark link and the 安全 veto fails.
+element, or scrolled out inside a ``<marquee>``. Hidden menus, tabs, skip links and 友情链接
+dropdowns are normal: a hidden link to the site itself, another government site, a platform or a
+central media site is no finding, nor is a link to any host that is merely not drawn. When a
+hidden link's words or address are those of gambling, porn or fraud sites
+(``data/dark_links.toml``), it is a dark link and the 安全 veto fails; a labelled link to another
+host that is drawn and then concealed (off the page, in its background's colour, clipped,
+transparent), the way link farms hide, is shown for review.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def dark_links(page: Artifacts, site: SiteSpec) -> list[Problem]:
             continue
         why = _suspicion(link, host)
         if not why:
-            unexplained.append((link, host))
+            if _concealed(link):
+                unexplained.append((link, host))
             continue
         problems.append(
             problem(
@@ -134,6 +137,15 @@ def _shown(link: Link, page: Artifacts) -> bool:
         return False
     width = page.document_size[0] or page.viewport[0]
     return rect.right > 0 and rect.bottom > 0 and not (width and rect.x >= width)
+
+
+def _concealed(link: Link) -> bool:
+    """Drawn and then hidden on purpose (off the page, in its background's colour, clipped,
+    transparent), with words to carry: how link farms hide. A menu, a tab or a 友情链接 dropdown
+    is hidden by not being drawn at all (``display:none``, ``visibility:hidden``), and an empty
+    anchor carries nothing."""
+    labelled = bool((link.text or link.title).strip())
+    return labelled and (bool(link.hidden) or (link.visible and link.rect is not None))
 
 
 _CONCEALED = {
