@@ -89,7 +89,10 @@ class Verdict:
     def decisive(self) -> list[str]:
         """Chinese lines naming what decided the verdict (for reports)."""
         if self.vetoes:
-            return [f"单项否决：{v.indicator}（{v.check}）" for v in self.vetoes]
+            return [
+                f"单项否决：{v.indicator.removeprefix('单项否决/')}（{v.check}）"
+                for v in self.vetoes
+            ]
         if self.label == UNCHECKED_LABEL:
             return ["未完成检查"]
         if self.label == UNDECIDED_LABEL:

@@ -127,7 +127,7 @@ def test_a_failing_veto_check_fails_the_site_without_a_score(table):
     v = judge(result, table)
     assert v.label == FAIL_LABEL and v.score is None
     assert [x.indicator for x in v.vetoes] == ["单项否决/首页不更新"]
-    assert v.decisive == ["单项否决：单项否决/首页不更新（homepage-freshness）"]
+    assert v.decisive == ["单项否决：首页不更新（homepage-freshness）"]
 
 
 def test_a_site_level_veto_finding_counts(table):

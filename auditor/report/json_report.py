@@ -17,7 +17,7 @@ Schema ``auditor-run/1`` (``RunResult.to_dict``; UTF-8, Chinese kept as is)::
           "passed": true, "score": 96.5,         # read_json ignores it and reports recompute it
           "vetoes": [{"indicator", "check", "count", "message"}],   # failing 单项否决 items
           "deductions": [{"indicator", "points", "raw", "checks": [{"check", "points", "units"}]}],
-          "decisive": ["单项否决：单项否决/首页不更新（homepage-freshness）"],
+          "decisive": ["单项否决：首页不更新（homepage-freshness）"],
           "review": ["header-site-name"],        # veto/deduct checks needing a person's look
           "unscored": [], "table": "国办秘函〔2019〕19号 检查指标（本工具默认表）"
         },
