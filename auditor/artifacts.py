@@ -136,6 +136,8 @@ class Artifacts:
     main_font_px: float = 0.0  # median size of the main text (compared with the elderly mode)
     interaction: dict[str, Any] | None = None  # form probes (互动交流, search)
     cloaking: dict[str, Any] | None = None  # the home page as crawlers and phones receive it
+    # The page's attachments read for personal data: masked counts and locations only.
+    attachments: dict[str, Any] | None = None
     document_size: tuple[int, int] = (0, 0)
     viewport: tuple[int, int] = (0, 0)
     screenshot: str = ""  # file name next to the saved artifacts / in the run directory

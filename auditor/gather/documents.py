@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -130,6 +131,8 @@ def _decodes(data: bytes) -> bool:
 def _pdf(data: bytes, _ct: str, scanner: Scanner) -> bool:
     from pypdf import PdfReader
 
+    # pypdf warns about every malformed object on stderr; a broken file is said in the reading.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         try:  # an owner password alone still lets anyone read it: so do we
