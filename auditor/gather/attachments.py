@@ -66,6 +66,7 @@ class _TooLarge(Exception):  # noqa: N818 - an outcome
 
 
 async def gather(ctx: GatherContext) -> None:
+    """Read the page's attachments, or share another page's reading of the same file."""
     renderer = ctx.renderer
     cache = ctx.session.attachments
     as_of = renderer.options.as_of
@@ -76,7 +77,7 @@ async def gather(ctx: GatherContext) -> None:
         if not renderer.may_fetch(url):
             continue
         if len(due) >= PER_PAGE or (url not in cache and len(cache) >= PER_SITE):
-            unchecked += 1
+            unchecked += named  # a download link past the caps may be a mere web page
             continue
         if url not in cache:
             work = fetch_and_scan(url, renderer.may_fetch, renderer.polite, this_year=year)
