@@ -137,6 +137,8 @@ class Artifacts:
     interaction: dict[str, Any] | None = None  # form probes (互动交流, search)
     cloaking: dict[str, Any] | None = None  # the home page as crawlers and phones receive it
     wording: dict[str, Any] | None = None  # wording-list hits with their context and boxes
+    # The page's attachments read for personal data: masked counts and locations only.
+    attachments: dict[str, Any] | None = None
     document_size: tuple[int, int] = (0, 0)
     viewport: tuple[int, int] = (0, 0)
     screenshot: str = ""  # file name next to the saved artifacts / in the run directory

@@ -283,6 +283,9 @@ class SiteSession:
         # How this site's pages are seen at a phone's width: "unknown" until its home page has
         # been both narrowed and loaded as a phone; then "resize" or "load" (gather/phone.py).
         self.phone_mode = "unknown"
+        # Attachments read for personal data (gather/attachments.py): each fetched once per site,
+        # however many of its pages link it; pages linking one share its task.
+        self.attachments: dict[str, asyncio.Task[dict[str, Any]]] = {}
 
     async def take(self) -> TabWatch:
         """A free tab of this site's context (a new one when all are busy)."""
@@ -381,6 +384,8 @@ class SiteSession:
                 await self.give(tab)
 
     async def close(self) -> None:
+        for task in self.attachments.values():
+            task.cancel()
         for tab in self._all:
             await tab.close()
         if self._context is not None:

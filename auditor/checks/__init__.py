@@ -43,6 +43,7 @@ from auditor.checks.interaction import (
 )
 from auditor.checks.links import link_health
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
+from auditor.checks.privacy import personal_data
 from auditor.checks.qr import qr_image
 from auditor.checks.security import cloaking, dark_links
 from auditor.model import Finding, SiteSpec
@@ -55,6 +56,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     cloaking,
     serious_wording,
     forged_date,
+    personal_data,
     header_site_name,
     footer_conac,
     footer_site_code,

@@ -135,6 +135,13 @@ GATHERERS: tuple[Gatherer, ...] = (
     Gatherer(
         "cloaking", ("cloaking",), Scope.HOME, "搜索引擎视角抓取", "auditor.gather.cloaking:gather"
     ),
+    Gatherer(
+        "attachments",
+        ("attachments",),
+        Scope.PAGE,
+        "附件检查",
+        "auditor.gather.attachments:gather",
+    ),
 )
 
 SKIPPABLE: tuple[str, ...] = tuple(g.key for g in GATHERERS if g.skippable)
