@@ -206,6 +206,7 @@ def _with_evidence(
             margin=margin,
             others=others or (),
             stamp=_stamp(f, art, missing=missing, region_found=rect is not None),
+            snippet=f.snippet,
         )
     except Exception as exc:  # evidence must never lose the finding itself
         return Finding(**{**f.__dict__, "data": {**f.data, "evidence_error": describe(exc)}})

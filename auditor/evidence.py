@@ -54,6 +54,8 @@ MISSING_MARGIN = 24  # a region is already context; only a small margin around i
 MIN_WIDTH = 480  # narrower crops lose the surroundings a reader needs to find the element
 MAX_HEIGHT = 1600  # whole output, caption band included
 FALLBACK_HEIGHT = 900  # top (no rect) or bottom (rect outside the screenshot) of the page
+EDGE_MARK = 24.0  # px: the mark at the page's edge for an element pushed off to a side
+SNIPPET_CHARS = 160
 
 FONT_SIZE = 16
 LINE_HEIGHT = 24
@@ -143,6 +145,7 @@ def render_evidence(
     margin: int = 120,
     others: Sequence[Rect] = (),
     stamp: Sequence[str] = (),
+    snippet: str = "",
 ) -> Path:
     """Crop ``rect`` plus margin from ``screenshot``, outline it, add a caption band; save it.
 
@@ -150,17 +153,35 @@ def render_evidence(
     ``stamp`` are grey lines under the caption (where and when the page was captured).
 
     With ``missing``, ``rect`` is the region where the absent thing belongs (None: the top of the
-    page). A rect wholly outside the screenshot (its height is capped) falls back to the bottom of
-    the page and the caption says so.
+    page). An element pushed off the page to a side (how dark links hide) is marked by a dashed
+    box at that edge, at its height, with its markup (``snippet``) in the caption. A rect wholly
+    above or below the screenshot (its height is capped) falls back to the bottom of the page and
+    the caption says so.
     """
     img = _open(screenshot)
     width, height = img.size
     font = _font()
     notes: list[str] = list(stamp)
+    dashed = missing
 
+    if (
+        rect is not None
+        and (rect.right <= 0 or rect.x >= width)
+        and rect.bottom > 0
+        and rect.y < height
+    ):
+        side = "左" if rect.right <= 0 else "右"
+        notes.append(
+            f"元素位于页面{side}侧可见范围之外（x={int(rect.x)}），虚线框标出它在页面边缘所处的高度"
+        )
+        edge = 0.0 if rect.right <= 0 else width - EDGE_MARK
+        rect = Rect(edge, rect.y, EDGE_MARK, max(rect.height, EDGE_MARK))
+        dashed = True  # the element is not there to be seen
     outside = rect is not None and (
         rect.right <= 0 or rect.bottom <= 0 or rect.x >= width or rect.y >= height
     )
+    if snippet and (outside or any("可见范围之外" in n for n in notes)):
+        notes.append("元素代码：" + " ".join(snippet.split())[:SNIPPET_CHARS])
     text = caption.strip()
 
     target: tuple[int, int, int, int] | None = None
@@ -170,8 +191,8 @@ def render_evidence(
         crop_w = width
         if rect is not None:
             notes.append(
-                f"元素位于截图范围之外（截图高 {height} 像素，元素位于 y={int(rect.y)}），"
-                "此处显示页面底部"
+                f"元素位于截图范围之外（截图高 {height} 像素，元素位于 x={int(rect.x)}、"
+                f"y={int(rect.y)}），此处显示页面底部"
             )
     else:
         target = _pixel_box(rect, width, height)
@@ -194,7 +215,7 @@ def render_evidence(
     crop = img.crop(box)
     if target is not None:
         local = (target[0] - box[0], target[1] - box[1], target[2] - box[0], target[3] - box[1])
-        if missing:
+        if dashed:
             _dashed_box(crop, local)
         else:
             _outline(crop, local)

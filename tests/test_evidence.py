@@ -216,3 +216,27 @@ def test_a_checked_pages_picture_names_the_check_page_and_beijing_capture_time(t
     code = pictures["footer-site-code"]  # a mismatch is shown as found, never called missing
     assert code.startswith("网站标识码（footer-site-code）：") and "缺失" not in code
     assert "虚线框" not in code
+
+
+def test_an_element_pushed_off_to_the_left_is_marked_at_the_edge_with_its_markup(
+    screenshot: Path, tmp_path: Path
+):
+    """A dark link at x=-9999: a dashed mark at the left edge at its height, its code in the caption."""
+    snippet = (
+        '<a href="http://www.88bet-casino.com/" style="position:absolute;left:-9999px">博彩</a>'
+    )
+    out = render_evidence(
+        screenshot,
+        tmp_path / "d.png",
+        rect=Rect(-9999, 400, 80, 18),
+        caption="暗链",
+        snippet=snippet,
+    )
+    im = Image.open(out).convert("RGB")
+    marks = [y for y in range(im.height) if _close(im.getpixel((1, y)), ORANGE_RED, tol=10)]
+    assert marks, "the dashed mark is drawn at the left edge"
+    assert not any(_close(im.getpixel((im.width - 2, y)), ORANGE_RED, tol=10) for y in marks)
+    text = _description(out)
+    assert "页面左侧可见范围之外（x=-9999）" in text
+    assert '元素代码：<a href="http://www.88bet-casino.com/"' in text
+    assert "此处显示页面底部" not in text
