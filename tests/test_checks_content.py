@@ -257,3 +257,10 @@ def test_with_an_audit_date_the_future_starts_after_that_day():
     assert "晚于检查时间 2026-11-27 23:59" in finding.message
     page.as_of = "2026-11-28"
     assert dates(page) == []
+
+
+def test_the_article_s_own_date_line_is_not_counted_again_as_a_list_entry():
+    items = [("首页", "2026-12-15", "https://www.example.gov.cn/")]  # crumb row with 发布时间
+    page = dated_page(pubdate="2026-12-15 10:00", items=items)
+    assert [f.data["kind"] for f in dates(page)] == ["future"]
+    assert "PubDate" in dates(page)[0].message

@@ -162,7 +162,7 @@ def forged_date(page: Artifacts, site: SiteSpec) -> list[Problem]:
     """信息的发布日期不得晚于检查时间；新近日期的信息，其网址中的日期不应早得多（旧信息改日期充作更新）。"""
     now = _audit_time(page)
     today = now.date() if now else audit_date(page)
-    return [*_article_dates(page, now), *_list_dates(page, today)]
+    return [*_article_dates(page, now), *_list_dates(page, today, own=_published(page))]
 
 
 def _article_dates(page: Artifacts, now: datetime | None) -> list[Problem]:
@@ -196,13 +196,15 @@ def _article_dates(page: Artifacts, now: datetime | None) -> list[Problem]:
     return []
 
 
-def _list_dates(page: Artifacts, today: date) -> list[Problem]:
-    """List entries dated after today, and new-dated entries whose address is much older."""
+def _list_dates(page: Artifacts, today: date, own: date | None) -> list[Problem]:
+    """List entries dated after today, and new-dated entries whose address is much older.
+
+    A row carrying the article's own publication date is its 发布时间 line, judged above."""
     future: list[dict[str, Any]] = []
     redated: list[dict[str, Any]] = []
     for raw in page.list_items:
         shown = _full_date(raw.get("date_text", ""), today)
-        if not shown:
+        if not shown or shown == own:
             continue
         own = _url_date(raw.get("href", ""))
         if shown > today:
