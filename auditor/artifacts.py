@@ -47,6 +47,21 @@ class Link:
     hidden: str = ""
     region: str = ""  # "header", "footer" or ""
     snippet: str = ""
+    alt: str = ""  # alt/title of the pictures inside the anchor (a linked 网站地图 image)
+
+    @property
+    def label(self) -> str:
+        """What the link says to a visitor: its text, its title and its pictures' alt, once each.
+
+        Rules that look for a labelled link (网站地图, 联系我们, 年报, 留言) read this, so an
+        ``<a title>`` or an ``<a><img alt="网站地图"></a>`` counts like a text link.
+        """
+        parts: list[str] = []
+        for part in (self.text, self.title, self.alt):
+            part = " ".join(part.split())
+            if part and not any(part in p for p in parts):
+                parts.append(part)
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)

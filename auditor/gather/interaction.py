@@ -103,7 +103,7 @@ async def _probe_form(
     if not found:
         return {"channel": None}
     link = found[0]
-    out: dict[str, Any] = {"channel": {"text": link.text, "href": link.href}}
+    out: dict[str, Any] = {"channel": {"text": link.label, "href": link.href}}
     response = await probe.goto(link.href)
     out["status"] = response.status if response else None
     out["url"] = probe.page.url
@@ -237,7 +237,7 @@ async def _probe_annual_report(probe: _Probe, home: Artifacts) -> dict[str, Any]
     if not links:
         return {"link": None}
     link = links[0]
-    out: dict[str, Any] = {"link": {"text": link.text, "href": link.href, "visible": link.visible}}
+    out: dict[str, Any] = {"link": {"text": link.label, "href": link.href, "visible": link.visible}}
     response = await probe.goto(link.href)
     out["status"] = response.status if response else None
     text = await probe.evaluate("document.body ? document.body.innerText : ''")

@@ -164,6 +164,19 @@
   };
 
   // -- links, images, forms, scripts -------------------------------------------------------
+  // The alt/title of the pictures an anchor holds: a linked 网站地图 image is labelled by them.
+  const pictured = (a) => {
+    const imgs = a.getElementsByTagName("img");
+    if (!imgs.length) return "";
+    const words = [];
+    for (const img of Array.from(imgs).slice(0, 3)) {
+      for (const t of [img.getAttribute("alt"), img.getAttribute("title")]) {
+        const w = clean(t || "", 100);
+        if (w && !words.includes(w)) words.push(w);
+      }
+    }
+    return clean(words.join(" "), 200);
+  };
   const anchors = document.querySelectorAll("a");
   cut("links", anchors.length, 3000);
   const links = Array.from(anchors).slice(0, 3000).map((a) => ({
@@ -176,6 +189,7 @@
     hidden: visible(a) ? concealed(a) : "",
     region: regionOf(a),
     snippet: snippetOf(a),
+    alt: pictured(a),
   }));
   // The words printed next to an image (QR codes are captioned 微信公众号, 政务微博, APP下载…).
   const captionOf = (img) => {
