@@ -47,6 +47,21 @@ class Link:
     hidden: str = ""
     region: str = ""  # "header", "footer" or ""
     snippet: str = ""
+    alt: str = ""  # alt/title of the pictures inside the anchor (a linked 网站地图 image)
+
+    @property
+    def label(self) -> str:
+        """What the link says to a visitor: its text, its title and its pictures' alt, once each.
+
+        Rules that look for a labelled link (网站地图, 联系我们, 年报, 留言) read this, so an
+        ``<a title>`` or an ``<a><img alt="网站地图"></a>`` counts like a text link.
+        """
+        parts: list[str] = []
+        for part in (self.text, self.title, self.alt):
+            part = " ".join(part.split())
+            if part and not any(part in p for p in parts):
+                parts.append(part)
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -130,7 +145,9 @@ class Artifacts:
     axe: dict[str, Any] | None = None  # axe-core run (accessibility)
     mobile: dict[str, Any] | None = None  # the same URL rendered at a phone viewport
     elderly: dict[str, Any] | None = None  # the elderly-mode (长者版/关怀版) page, if any
-    list_items: list[dict[str, Any]] = field(default_factory=list)  # dated list entries
+    list_items: list[dict[str, Any]] = field(default_factory=list)  # list rows, dated or not
+    # List containers (class/id naming a list) drawn with no entry at all: a 空白栏目's list.
+    empty_lists: list[dict[str, Any]] = field(default_factory=list)
     link_status: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> link check
     qr: list[dict[str, Any]] = field(default_factory=list)  # QR candidates and decodes
     main_font_px: float = 0.0  # median size of the main text (compared with the elderly mode)

@@ -10,7 +10,7 @@ from auditor.checks import ALL_CHECKS
 from auditor.checks.availability import domain_name, page_availability
 from auditor.checks.base import run_check
 from auditor.checks.header import header_site_name
-from auditor.model import Outcome, PageType, SiteSpec
+from auditor.model import Outcome, PageType, Rect, SiteSpec
 
 SITE = SiteSpec(url="https://www.jiangsu.gov.cn/")
 
@@ -175,6 +175,16 @@ def test_header_logo_without_alt_needs_review_at_the_logo():
     assert finding.data["expected"] == NAME
     assert finding.rect == logo.rect
     assert finding.selector == logo.selector
+
+
+def test_logo_in_the_top_band_outside_a_found_header_still_needs_review():
+    # No header element or banner was found: a picture drawn at the top is still the logo.
+    logo = image(
+        "https://www.jiangsu.gov.cn/logo.png", region="", rect=Rect(40.0, 20.0, 400.0, 80.0)
+    )
+    page = with_header("首页 无障碍", images=[logo])
+    finding = only(run_check(header_site_name, page, SITE))
+    assert finding.outcome is Outcome.REVIEW and finding.rect == logo.rect
 
 
 def test_header_without_name_or_images_fails_pointing_at_header():

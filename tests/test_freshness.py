@@ -126,3 +126,112 @@ def test_ten_stale_other_columns_fail_the_site() -> None:
     pages = [column(f"机构职能{i}", ["2025-01-01"]) for i in range(10)]
     finding = run_site_check(column_update, pages, SITE)[0]
     assert finding.outcome is Outcome.FAIL and len(finding.data["stale_other"]) == 10
+
+
+def rows(
+    titles: list[str],
+    *,
+    dates: list[str] | None = None,
+    container: str = "ul.list",
+    **extra: object,
+) -> list[dict[str, object]]:
+    """List rows as gather.js reports them: each with its container, region and menu flag."""
+    dates = dates or [""] * len(titles)
+    return [
+        {
+            "title": t,
+            "href": f"https://www.example.gov.cn/art/{container}/{i}.html",
+            "date_text": d,
+            "text": f"{t} {d}".strip(),
+            "selector": f"{container} > li:nth-of-type({i + 1})",
+            "rect": {"x": 100, "y": 300 + 30 * i, "width": 800, "height": 24},
+            "list": container,
+            "region": "",
+            "nav": False,
+            **extra,
+        }
+        for i, (t, d) in enumerate(zip(titles, dates, strict=True))
+    ]
+
+
+TITLES = [f"示例市关于第{i}项重点工作的通知" for i in range(4)]
+MENU = ["要闻动态", "通知公告", "政策文件", "人事信息", "机构职能"]
+
+
+def column_of(name: str, items: list[dict[str, object]], **fields: object) -> Artifacts:
+    return Artifacts(
+        url="https://www.example.gov.cn/col/x/",
+        page_type=PageType.COLUMN,
+        metas=[Meta("ColumnName", name)],
+        list_items=items,
+        body_text=" ".join(str(i["text"]) for i in items) + " 栏目导航 要闻动态 通知公告 政策文件",
+        as_of=AS_OF,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_three_undated_article_rows_are_a_stale_list_with_the_plain_message() -> None:
+    page = column_of("政策文件", rows(TITLES[:3]))
+    finding = run_check(column_freshness, page, SITE)[0]
+    assert finding.outcome is Outcome.FAIL
+    assert finding.message == "“政策文件”栏目列表未标注发布日期，视为未更新"
+    assert finding.selector == "ul.list > li:nth-of-type(1)" and finding.data["rows"] == 3
+
+
+def test_undated_column_counts_as_stale_for_the_site_veto() -> None:
+    pages = [column_of(f"通知公告{i}", rows(TITLES)) for i in range(5)]
+    finding = run_site_check(column_update, pages, SITE)[0]
+    assert finding.outcome is Outcome.FAIL
+    assert len(finding.data["stale_news_and_notice"]) == 5
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        rows(MENU),  # a page of column names: navigation, not a column list
+        rows(TITLES[:2]),  # two links in a text: no list
+        rows(TITLES, nav=True),  # article-like links in a menu
+        rows(TITLES, region="header"),  # rows in the header
+        rows(TITLES[:2], container="div.a") + rows(TITLES[2:], container="div.b"),  # scattered
+    ],
+)
+def test_what_is_no_column_list_is_not_judged(items: list[dict[str, object]]) -> None:
+    page = column_of("政务公开", items)
+    assert run_check(column_freshness, page, SITE)[0].outcome is Outcome.NOT_APPLICABLE
+    assert run_check(column_empty, page, SITE)[0].outcome is Outcome.PASS
+
+
+def test_home_page_with_only_an_undated_list_is_not_updated() -> None:
+    page = column_of("首页", rows(TITLES))
+    page.page_type = PageType.HOME
+    finding = run_check(homepage_freshness, page, SITE)[0]
+    assert finding.outcome is Outcome.FAIL
+    assert finding.message.startswith("首页信息列表未标注发布日期，视为未更新")
+
+
+def test_dated_rows_count_wherever_they_are_drawn() -> None:
+    page = column_of("首页", rows(TITLES, dates=["2026-11-25"] * 4, region="header"))
+    page.page_type = PageType.HOME
+    assert run_check(homepage_freshness, page, SITE)[0].outcome is Outcome.PASS
+
+
+EMPTY_LIST = {
+    "selector": "#main > ul.news-list",
+    "rect": {"x": 300, "y": 400, "width": 700, "height": 24},
+    "snippet": '<ul class="news-list"></ul>',
+}
+
+
+def test_empty_list_container_without_entries_is_a_blank_column() -> None:
+    page = column_of("工作动态", rows(MENU, nav=True), empty_lists=[EMPTY_LIST])
+    finding = run_check(column_empty, page, SITE)[0]
+    assert finding.outcome is Outcome.FAIL
+    assert finding.message == "“工作动态”为空白栏目：栏目列表区域没有任何信息条目"
+    assert finding.selector == EMPTY_LIST["selector"] and finding.rect is not None
+    assert run_check(column_freshness, page, SITE)[0].outcome is Outcome.NOT_APPLICABLE
+
+
+def test_empty_list_container_beside_a_list_is_no_blank_column() -> None:
+    page = column_of("通知公告", rows(TITLES, dates=["2026-11-20"] * 4), empty_lists=[EMPTY_LIST])
+    assert run_check(column_empty, page, SITE)[0].outcome is Outcome.PASS
+    assert run_check(column_freshness, page, SITE)[0].outcome is Outcome.PASS

@@ -10,7 +10,7 @@ import pytest
 from builders import link
 from helpers import BrowserSession
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, Link
 from auditor.checks.base import run_check
 from auditor.checks.interaction import (
     annual_report,
@@ -22,9 +22,10 @@ from auditor.checks.interaction import (
 from auditor.demo.server import DemoServer
 from auditor.engine import AuditOptions, audit
 from auditor.gather.interaction import TEST_MESSAGE, channels, probe_site
-from auditor.model import Outcome, PageType, SiteSpec
+from auditor.model import Outcome, PageType, Rect, SiteSpec
 
 SITE = SiteSpec(url="https://www.example.gov.cn/")
+SHOWN_BOX = Rect(40.0, 400.0, 300.0, 80.0)
 
 
 def home(links=(), interaction=None, as_of="2026-11-27") -> Artifacts:
@@ -165,6 +166,12 @@ def test_service_entry_is_found_by_its_words_and_judged_by_its_probe() -> None:
     assert "“政务服务”（https://zwfw.x.gov.cn/）无法打开（HTTP 502）" in broken.message
     blank = {"service": {"status": 200, "chars": 0}}
     assert "空白页面" in only(run_check(service_entry, home(links, blank), SITE)).message
+
+
+def test_a_service_entry_drawn_as_a_picture_counts_by_its_alt() -> None:
+    banner = Link(href="https://zwfw.x.gov.cn/", alt="网上办事大厅", rect=SHOWN_BOX)
+    ok = {"service": {"status": 200, "chars": 900}}
+    assert only(run_check(service_entry, home([banner], ok), SITE)).outcome is Outcome.PASS
 
 
 def test_service_entry_missing_fails_and_a_network_failure_is_for_review() -> None:

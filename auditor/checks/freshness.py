@@ -9,7 +9,7 @@ from __future__ import annotations
 from auditor.artifacts import Artifacts
 from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, site_check
 from auditor.extract import freshness as fr
-from auditor.model import PageType, Role, Severity, SiteSpec
+from auditor.model import PageType, Rect, Role, Severity, SiteSpec
 
 
 @check(
@@ -24,7 +24,7 @@ from auditor.model import PageType, Role, Severity, SiteSpec
     ),
     severity=Severity.SERIOUS,
     rule="国办秘函〔2019〕19号：空白栏目数量超过(含)5个即单项否决（逐栏目计数）",
-    requires=("links",),
+    requires=("links", "list_items"),
     page_types=(PageType.COLUMN,),
 )
 def column_empty(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -32,12 +32,14 @@ def column_empty(page: Artifacts, site: SiteSpec) -> list[Problem]:
     why = fr.is_empty_column(page)
     if not why:
         return []
+    shown = page.empty_lists[0] if page.empty_lists and not fr.entries(page) else None
     return [
-        problem(
-            f"“{fr.column_name(page)}”为空白栏目：{why}",
+        Problem(
+            message=f"“{fr.column_name(page)}”为空白栏目：{why}",
+            selector=shown["selector"] if shown else "",
+            rect=Rect.from_dict(shown["rect"]) if shown else None,
             region="page",
-            column=fr.column_name(page),
-            reason=why,
+            data={"column": fr.column_name(page), "reason": why},
         )
     ]
 
@@ -54,7 +56,7 @@ def column_empty(page: Artifacts, site: SiteSpec) -> list[Problem]:
     ),
     severity=Severity.SERIOUS,
     rule="国办秘函〔2019〕19号：动态要闻2周、通知公告政策文件6个月、应更新栏目1年内须有更新；未标日期视为不更新",
-    requires=("links",),
+    requires=("links", "list_items"),
     page_types=(PageType.COLUMN,),
 )
 def column_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -65,17 +67,19 @@ def column_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
     name = fr.column_name(page)
     latest = fr.newest(page)
     if latest is None:
-        if fr.is_undated_list(page):
+        rows = fr.undated_list(page)
+        if rows:
             return [
                 problem(
-                    f"“{name}”栏目列表未标注发布日期，按规定视为不更新",
-                    region="page",
+                    f"“{name}”栏目列表未标注发布日期，视为未更新",
+                    at=rows[0].block,
                     column=name,
                     column_class=cls.id,
                     undated=True,
+                    rows=len(rows),
                 )
             ]
-        raise NotApplicable("页面没有带日期的信息列表")
+        raise NotApplicable("页面没有信息列表（无带日期的条目，也无成列的文章标题）")
     assert latest.when is not None
     age = fr.age_days(latest, page)
     if age <= cls.max_age_days:
@@ -106,7 +110,7 @@ def column_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
     ),
     severity=Severity.CRITICAL,
     rule="国办秘函〔2019〕19号：监测2周，首页无信息更新即单项否决",
-    requires=("links",),
+    requires=("links", "list_items"),
     page_types=(PageType.HOME,),
 )
 def homepage_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
@@ -115,6 +119,16 @@ def homepage_freshness(page: Artifacts, site: SiteSpec) -> list[Problem]:
     latest = fr.newest(page)
     as_of = fr.audit_date(page)
     if latest is None:
+        rows = fr.undated_list(page)
+        if rows:
+            return [
+                problem(
+                    f"首页信息列表未标注发布日期，视为未更新（首页应有{limit}天内的更新）",
+                    at=rows[0].block,
+                    as_of=as_of.isoformat(),
+                    undated=True,
+                )
+            ]
         return [
             problem(
                 f"首页未找到任何带日期的信息（检查日期 {fr.cn_date(as_of)}；首页应有{limit}天内的更新）",

@@ -60,7 +60,10 @@ def header_site_name(page: Artifacts, site: SiteSpec) -> list[Problem]:
     shown = header_names(page)
     if expected and any(core_name(expected) in core_name(s) for s in shown):
         return problems
-    logos = [i for i in page.images if i.region == "header" and i.visible and i.rect]
+    # Pictures of the header region, or drawn in the top band where header_names looks too.
+    logos = [
+        i for i in page.images if i.visible and i.rect and (i.region == "header" or i.rect.y < 320)
+    ]
     organ = next((m.group(0) for s in shown if (m := ORGAN_NAME.search(s))), "")
     if not expected:
         problems.append(

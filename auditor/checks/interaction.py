@@ -57,7 +57,7 @@ def interaction_channel(page: Artifacts, site: SiteSpec) -> list[Problem]:
     probe = _probe(page, "form")
     if probe.get("error"):
         return [unjudged(f"互动交流页面探测未完成，无法判定：{probe['error']}", at=link)]
-    name = f"“{link.text or link.title}”（{link.href}）"
+    name = f"“{link.label}”（{link.href}）"
     if probe.get("loaded") is False:
         return [problem(f"互动交流渠道{name}无法打开（HTTP {probe.get('status')}）", at=link)]
     form = probe.get("form") or {}
@@ -320,7 +320,7 @@ def service_entry(page: Artifacts, site: SiteSpec) -> list[Problem]:
             )
         ]
     link = links[0]
-    name = f"“{' '.join((link.text or link.title).split())}”（{link.href}）"
+    name = f"“{link.label}”（{link.href}）"
     if probe.get("load_error"):
         return [
             problem(

@@ -113,7 +113,7 @@ def _label(element: Link | Image | None, url: str) -> str:
         name = (element.alt or element.title or "").strip()
         return f"图片“{_cut(name)}”" if name else "图片"
     noun = "附件" if is_attachment(url) else "链接"
-    name = (element.text or element.title).strip() if element else ""
+    name = element.label if element else ""
     return f"{noun}“{_cut(name)}”" if name else noun
 
 

@@ -144,7 +144,7 @@ def _concealed(link: Link) -> bool:
     transparent), with words to carry: how link farms hide. A menu, a tab or a 友情链接 dropdown
     is hidden by not being drawn at all (``display:none``, ``visibility:hidden``), and an empty
     anchor carries nothing."""
-    labelled = bool((link.text or link.title).strip())
+    labelled = bool(link.label)
     return labelled and (bool(link.hidden) or (link.visible and link.rect is not None))
 
 
@@ -164,7 +164,7 @@ def _how_hidden(link: Link) -> str:
 def _suspicion(link: Link, host: str) -> str:
     """Why a hidden link is a dark link (Chinese), or "" when nothing says so."""
     vocab = vocabulary()
-    text = f"{link.text} {link.title} {link.href}"
+    text = f"{link.label} {link.href}"
     found = [w for w in vocab.words if w.lower() in text.lower()]
     if found:
         return f"链接文字或地址含“{'、'.join(found[:3])}”"
@@ -195,7 +195,7 @@ def _random_label(host: str) -> bool:
 
 
 def _label(link: Link) -> str:
-    text = " ".join((link.text or link.title).split())
+    text = link.label
     if not text:
         return ""
     return f"“{text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + '…'}”"

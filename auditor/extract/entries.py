@@ -42,7 +42,7 @@ def channels(art: Artifacts) -> list[Link]:
     """Links to 咨询建言 channels (留言, 咨询, 信箱, 建言), not 信访/举报, same order as the page."""
     out = []
     for lk in art.links:
-        label = lk.text + " " + lk.title
+        label = lk.label
         is_channel = CHANNEL_WORDS.search(label) and not NOT_CHANNEL.search(label)
         if lk.href.startswith(("http://", "https://")) and is_channel:
             out.append(lk)
@@ -50,7 +50,7 @@ def channels(art: Artifacts) -> list[Link]:
 
 
 def annual_report_links(art: Artifacts) -> list[Link]:
-    return [lk for lk in art.links if ANNUAL_REPORT.search(lk.text + " " + lk.title)]
+    return [lk for lk in art.links if ANNUAL_REPORT.search(lk.label)]
 
 
 # 办事服务 (国办秘函〔2019〕19号 单项否决/服务不实用：未提供办事服务); 街道“办事处” is an office, not a service.
@@ -64,8 +64,7 @@ def service_links(art: Artifacts) -> list[Link]:
     return [
         lk
         for lk in art.links
-        if lk.href.startswith(("http://", "https://"))
-        and SERVICE_WORDS.search(lk.text + " " + lk.title)
+        if lk.href.startswith(("http://", "https://")) and SERVICE_WORDS.search(lk.label)
     ]
 
 
@@ -125,7 +124,7 @@ def _candidates(art: Artifacts) -> list[dict[str, Any]]:
     for link in art.links:
         if not link.visible:
             continue
-        text = next((t for t in (link.text, link.title) if _is_entry(t)), None)
+        text = next((t for t in (link.text, link.title, link.alt) if _is_entry(t)), None)
         if text is not None:
             add(text, link.href, link.selector, link.rect)
     for img in art.images:  # <a href="…/zzb/"><img alt="长者版"></a>

@@ -37,6 +37,9 @@ class Item:
     title: str
     when: date | None
     block: TextBlock
+    container: str = ""  # the row's parent: rows sharing it form one list
+    region: str = ""  # "header" when drawn in the page's header, else ""
+    nav: bool = False  # inside a menu or side navigation
 
 
 @cache
@@ -100,8 +103,26 @@ def items(art: Artifacts) -> list[Item]:
             snippet="",
         )
         when = parse_date(raw.get("date_text", ""), as_of) if raw.get("date_text") else None
-        out.append(Item(raw.get("title", ""), when, block))
+        where = str(raw.get("region", ""))
+        out.append(
+            Item(
+                raw.get("title", ""), when, block, raw.get("list", ""), where, bool(raw.get("nav"))
+            )
+        )
     return out
+
+
+def entries(art: Artifacts) -> list[Item]:
+    """Rows of the page's own lists: not in its header, not in a menu."""
+    return [i for i in items(art) if i.region != "header" and not i.nav and i.title.strip()]
+
+
+def main_list(art: Artifacts) -> list[Item]:
+    """The page's largest list: the most rows under one container (a column page's 信息列表)."""
+    lists: dict[str, list[Item]] = {}
+    for item in entries(art):
+        lists.setdefault(item.container, []).append(item)
+    return max(lists.values(), key=len, default=[])
 
 
 def dated(art: Artifacts) -> list[Item]:
@@ -136,10 +157,16 @@ def column_class(art: Artifacts) -> ColumnClass:
 
 
 def is_empty_column(art: Artifacts) -> str:
-    """Why the column is empty (a marker word, or no entries at all); "" when it is not."""
+    """Why the column is empty (国办秘函〔2019〕19号 空白栏目); "" when it is not.
+
+    A placeholder (暂无信息, 建设中) with no dated entry; a list container drawn with no entry
+    while the page has no list rows of its own (menus do not count); or no rows and no text.
+    """
     for marker in empty_markers():
         if marker in art.body_text and len(dated(art)) == 0:
             return f"页面显示“{marker}”"
+    if art.empty_lists and not entries(art) and not dated(art):
+        return "栏目列表区域没有任何信息条目"
     if not art.list_items and len(_main_text(art)) < 30:
         return "栏目页没有任何信息条目"
     return ""
@@ -152,10 +179,28 @@ def _main_text(art: Artifacts) -> str:
     return re.sub(r"\s+", "", text)
 
 
+UNDATED_MIN_ROWS = 3  # a list: at least three rows in one container
+TITLE_CHARS = 8  # an article's title; menu labels (要闻动态, 通知公告) are shorter
+
+
+def undated_list(art: Artifacts) -> list[Item]:
+    """The page's list when none of its rows shows a date (国办秘函〔2019〕19号：视为不更新).
+
+    A list is at least three rows under one container outside header and menus, most of them
+    titled like articles: a page of column names (网站地图, a navigation page) is no such list.
+    Empty when the page shows a dated entry anywhere or has no list.
+    """
+    if any(i.when for i in items(art)):
+        return []
+    rows = main_list(art)
+    titled = [i for i in rows if len(i.title.strip()) >= TITLE_CHARS]
+    if len(rows) >= UNDATED_MIN_ROWS and 2 * len(titled) >= len(rows):
+        return rows
+    return []
+
+
 def is_undated_list(art: Artifacts) -> bool:
-    """A list of article-like entries none of which shows a date (国家规定：视为不更新)."""
-    entries = [i for i in items(art) if len(i.title) >= 8]
-    return len(entries) >= 5 and not any(i.when for i in items(art))
+    return bool(undated_list(art))
 
 
 def age_days(item: Item, art: Artifacts) -> int:

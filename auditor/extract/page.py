@@ -182,9 +182,9 @@ def contact(art: Artifacts) -> list[Found]:
     """Contact items in the footer: a 联系我们 link, phone numbers, addresses, e-mail."""
     out: list[Found] = []
     for lk in art.links:
-        if lk.region == "footer" and re.search(r"联系我们|联系方式", lk.text + lk.title):
+        if lk.region == "footer" and re.search(r"联系我们|联系方式", lk.label):
             out.append(
-                Found("联系我们", lk.text, _link_block(lk), {"kind": "link", "href": lk.href})
+                Found("联系我们", lk.label, _link_block(lk), {"kind": "link", "href": lk.href})
             )
             break
     for line in footer_lines(art):
@@ -204,7 +204,7 @@ def _looks_like_identifier(line: str, m: re.Match[str]) -> bool:
 
 
 def _link_block(lk: Link) -> TextBlock:
-    return TextBlock(text=lk.text, selector=lk.selector, rect=lk.rect, snippet=lk.snippet)
+    return TextBlock(text=lk.label, selector=lk.selector, rect=lk.rect, snippet=lk.snippet)
 
 
 def _image_block(img: Image) -> TextBlock:
@@ -247,7 +247,7 @@ def sitemap_link(art: Artifacts) -> Link | None:
     to a visitor, so it does not count.
     """
     candidates = [
-        lk for lk in art.links if lk.visible and re.search(r"网站地图|站点地图", lk.text + lk.title)
+        lk for lk in art.links if lk.visible and re.search(r"网站地图|站点地图", lk.label)
     ]
     candidates.sort(key=lambda lk: lk.region != "footer")
     return candidates[0] if candidates else None

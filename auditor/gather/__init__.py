@@ -103,6 +103,7 @@ RENDER_FIELDS = (
     "scripts",
     "frames",
     "list_items",
+    "empty_lists",
     "main_font_px",
     "truncated",
     "console_errors",

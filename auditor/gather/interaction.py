@@ -104,7 +104,7 @@ async def _probe_form(
     if not found:
         return {"channel": None}
     link = found[0]
-    out: dict[str, Any] = {"channel": {"text": link.text, "href": link.href}}
+    out: dict[str, Any] = {"channel": {"text": link.label, "href": link.href}}
     response = await probe.goto(link.href)
     out["status"] = response.status if response else None
     out["url"] = probe.page.url
@@ -281,7 +281,7 @@ async def _open_entry(probe: _Probe, link: Link) -> tuple[dict[str, Any], str]:
 
 
 def _described(link: Link) -> dict[str, Any]:
-    return {"text": link.text, "href": link.href, "visible": link.visible}
+    return {"text": link.label, "href": link.href, "visible": link.visible}
 
 
 # -- site search ---------------------------------------------------------------------------------

@@ -258,7 +258,8 @@ class _Navigated(Exception):  # noqa: N818
 # say error (never pass).
 _GATHERED = (
     "title", "metas", "header", "footer", "headings", "info_blocks", "body_text",
-    "links", "images", "forms", "scripts", "document_size", "list_items", "truncated",
+    "links", "images", "forms", "scripts", "document_size", "list_items", "empty_lists",
+    "truncated",
 )  # fmt: skip
 
 
@@ -322,7 +323,7 @@ def _destroyed(exc: BaseException) -> bool:
 
 
 async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> None:
-    """Add an iframe's links, images and footer, moved into main-document coordinates.
+    """Add an iframe's links, images, list rows and footer, moved into main-document coordinates.
 
     Real sites put the whole footer in an iframe (石家庄), so its text must count. A frame that
     does not answer within a few seconds is left out (its own process may be the busy one).
@@ -354,6 +355,10 @@ async def _merge_frame(tab: TabWatch, frame: Frame, data: dict[str, Any]) -> Non
     data["links"] += [move(x) for x in sub["links"]]
     data["images"] += [move(x) for x in sub["images"]]
     data["forms"] += [move(x) for x in sub["forms"]]
+    # A list drawn in an iframe is the page's list too (首页/栏目更新 read every dated list).
+    data["list_items"] += [
+        move({**x, "list": "iframe " + x.get("list", "")}) for x in sub["list_items"]
+    ]
     foot = sub["footer"]
     if foot["found"]:
         main = data["footer"]

@@ -91,6 +91,13 @@
   }
 
   // -- header (头部标识区) -------------------------------------------------------------------
+  // Dates as list rows show them; a header clock (今天是2026年11月27日 星期五) is no entry.
+  const DATE_RE = /(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|[\[【(（]?(\d{1,2}-\d{1,2})[\]】)）]?(?!\d)/;
+  const DATES = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|(^|[^\d-])\d{1,2}-\d{1,2}(?![\d-])/g;
+  const CLOCK = /(今天是|今日|当前时间|现在是)\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{4}年\d{1,2}月\d{1,2}日\s*(星期|周|礼拜)[一二三四五六日天]/g;
+  const unclocked = (text) => (text || "").replace(CLOCK, " ");
+  const datesIn = (text) => (unclocked(text).match(DATES) || []).length;
+
   let headEls = all.filter((el) => {
     if (el.tagName === "THEAD" || !(el.tagName === "HEADER" || HEAD_SEL.test(classId(el)))) return false;
     if (!visible(el)) return false;
@@ -98,6 +105,53 @@
     return r && r.y < 400 && r.height < 600;
   });
   headEls = topLevel(headEls);
+  const named = headEls.length > 0;
+  // Navigation (menus, side bars of column links) is no column list.
+  const NAV_SEL = /nav|menu|daohang|(^|[\s_-])dh([\s_-]|$)/i;
+  const navOf = (el) => {
+    for (let e = el, up = 0; e && e !== body && up < 12; e = e.parentElement, up++) {
+      if (/^(NAV|ASIDE)$/.test(e.tagName) || e.getAttribute("role") === "navigation" || NAV_SEL.test(classId(e))) return true;
+    }
+    return false;
+  };
+  const LIST_SEL = /list|liebiao|(^|[\s_-])(lb|xxlb|news|items?)([\s_-]|$)/i;
+  const CRUMB = /(当前|您的|所在)位置/;
+  // Main content, where a banner stops: dated entries, a column's title or crumb, article-like
+  // links (menu labels are short), a list container, a long text, a form to write in.
+  const isContent = (el, r, text) => {
+    if (datesIn(text) > 0 || clean(text, 2000).length > 400 || r.height > 360 || CRUMB.test(text)) return true;
+    if (el.matches("main, article") || el.querySelector("main, article, textarea, h2, h3, h4")) return true;
+    const long = Array.from(el.querySelectorAll("a[href]")).filter((a) => clean(a.innerText || a.title).length >= 10);
+    if (long.length >= 2) return true;
+    const lists = [el, ...el.querySelectorAll("[class], [id]")].filter((e) => LIST_SEL.test(classId(e)) && !NAV_SEL.test(classId(e)));
+    return lists.length > 0;
+  };
+  // No header-named element: the banner is the first full-width block(s) from the top holding
+  // the site name, logo or navigation, up to the first block with dated entries or main content
+  // (a fixed band would swallow the list of a short banner, and the home page would read as
+  // never updated).
+  const bannerBlocks = () => {
+    let box = body;
+    for (let depth = 0; depth < 8; depth++) {  // through single full-page wrappers
+      const kids = Array.from(box.children).filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+      if (kids.length !== 1) break;
+      box = kids[0];
+    }
+    const taken = [];
+    for (const el of Array.from(box.children)) {
+      const r = rectOf(el);
+      if (!r || r.height < 1 || !visible(el)) continue;
+      const pos = getComputedStyle(el).position;
+      if (pos === "fixed" || pos === "absolute") continue;  // floating bars and pop-ups
+      const text = el.innerText || "";
+      if (isContent(el, r, text) || r.y > 500 || r.width < docW * 0.5) break;
+      if (!el.querySelector("img, a[href], h1, svg") && !clean(text)) continue;  // a spacer
+      taken.push(el);
+      if (r.y + r.height > 400) break;
+    }
+    return taken;
+  };
+  if (!named) headEls = bannerBlocks();
   const header = { found: headEls.length > 0, text: "", rect: null, selector: "", blocks: [] };
   const HEAD_LIMIT = 320;
   if (headEls.length) {
@@ -107,27 +161,24 @@
   } else {
     header.rect = { x: 0, y: 0, width: docW, height: Math.min(HEAD_LIMIT, docH) };
   }
-  // Text blocks drawn in the top band count as header text even outside a header container.
-  let headBlocks = 0;
+  // Text blocks drawn in the top band count as header text even outside a header container
+  // (where the site name is looked for), except the rows of a dated list (read further down);
+  // the header region itself is only the header's elements.
+  const headBlockEls = [];
   for (const el of all.slice(0, 4000)) {
     const own = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join("");
     if (!own.trim() || !visible(el)) continue;
     const r = rectOf(el);
     if (!r || r.y > HEAD_LIMIT) continue;
-    if (++headBlocks <= 200) header.blocks.push(block(el));
+    headBlockEls.push(el);
   }
   cut("elements", all.length, 4000);
-  cut("header_blocks", headBlocks, 200);
-  if (!headEls.length) header.text = header.blocks.map((b) => b.text).join("\n");
 
   const regionOf = (el) => {
     if (footEls.some((f) => f.contains(el))) return "footer";
     if (headEls.some((h) => h.contains(el))) return "header";
-    const r = rectOf(el);
-    if (!headEls.length && r && r.y < HEAD_LIMIT) return "header";
     return "";
   };
-
   // Why a link the browser draws is still not seen by a visitor (暗链 are hidden so): under a
   // transparent ancestor, text in its background's colour, or clipped to nothing. "" otherwise.
   const clear = new Map(); // element -> no opacity:0 from it upwards
@@ -164,6 +215,19 @@
   };
 
   // -- links, images, forms, scripts -------------------------------------------------------
+  // The alt/title of the pictures an anchor holds: a linked 网站地图 image is labelled by them.
+  const pictured = (a) => {
+    const imgs = a.getElementsByTagName("img");
+    if (!imgs.length) return "";
+    const words = [];
+    for (const img of Array.from(imgs).slice(0, 3)) {
+      for (const t of [img.getAttribute("alt"), img.getAttribute("title")]) {
+        const w = clean(t || "", 100);
+        if (w && !words.includes(w)) words.push(w);
+      }
+    }
+    return clean(words.join(" "), 200);
+  };
   const anchors = document.querySelectorAll("a");
   cut("links", anchors.length, 3000);
   const links = Array.from(anchors).slice(0, 3000).map((a) => ({
@@ -176,6 +240,7 @@
     hidden: visible(a) ? concealed(a) : "",
     region: regionOf(a),
     snippet: snippetOf(a),
+    alt: pictured(a),
   }));
   // The words printed next to an image (QR codes are captioned 微信公众号, 政务微博, APP下载…).
   const captionOf = (img) => {
@@ -274,17 +339,20 @@
   cut("info_blocks", info.length + infoMore, 40);
   const infoBlocks = info.map((el) => block(el));
 
-  // -- dated list entries (栏目列表): a link and a date in the same short row ------------------
-  const DATE_RE = /(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)|[\[【(（]?(\d{1,2}-\d{1,2})[\]】)）]?(?!\d)/;
+  // -- list entries (栏目列表): a link and perhaps a date in the same short row --------------
+  // Rows count wherever they are drawn (a list high on a short page is still the page's list);
+  // only the footer's are left out. Each row says its region, its container and whether it
+  // sits in navigation, so the checks can tell a column's list from menus.
   const listItems = [];
   const seenRows = new Set();
   const hrefs = document.querySelectorAll("a[href]");
   for (const a of Array.from(hrefs).slice(0, 3000)) {
-    if (regionOf(a) || !visible(a)) continue;
+    const where = regionOf(a);
+    if (where === "footer" || !visible(a)) continue;
     let row = a.parentElement;
     for (let up = 0; row && up < 3; up++) {
       if (row.childElementCount > 60) { row = null; break; }  // a container, not a row
-      if (/^(LI|TR|DD|DT|P)$/.test(row.tagName) || DATE_RE.test(clean(row.innerText, 200))) break;
+      if (/^(LI|TR|DD|DT|P)$/.test(row.tagName) || DATE_RE.test(unclocked(clean(row.innerText, 200)))) break;
       row = row.parentElement;
     }
     // A list row holds its title link (and perhaps one more); a wrapper holding many is no row.
@@ -293,15 +361,46 @@
     if (!text || text.length > 260) continue;
     seenRows.add(row);
     if (seenRows.size > 400) continue;  // counted, not kept
-    const m = text.match(DATE_RE);
+    const m = unclocked(text).match(DATE_RE);
     listItems.push({
-      title: clean(a.innerText || a.title, 200),
+      title: clean(a.innerText || a.title || pictured(a), 200),
       href: a.href,
       date_text: m ? m[0] : "",
       text,
       selector: selectorOf(row),
       rect: rectOf(row),
+      region: where,
+      list: row.parentElement ? selectorOf(row.parentElement) : "",
+      nav: navOf(row),
+      row,  // dropped before returning
     });
+  }
+
+  // The header's text blocks, now that the dated rows are known.
+  const datedRows = listItems.filter((it) => it.date_text).map((it) => it.row);
+  const headBlocks = headBlockEls.filter((el) => !datedRows.some((row) => row.contains(el)));
+  header.blocks = headBlocks.slice(0, 200).map((el) => block(el));
+  cut("header_blocks", headBlocks.length, 200);
+  if (!named) header.text = header.blocks.map((b) => b.text).join("\n");
+  for (const it of listItems) delete it.row;
+
+  // -- list containers with no entry (空白栏目) ---------------------------------------------
+  // Only containers named as lists, drawn (an empty <ul> has no height, but is not hidden),
+  // outside header, footer and menus, and holding nothing: no link, row, picture or text.
+  const emptyLists = [];
+  for (const el of all.slice(0, 4000)) {
+    const names = classId(el);
+    if (!/^(UL|OL|DL|TBODY|TABLE|DIV|SECTION)$/.test(el.tagName) || !LIST_SEL.test(names) || /share|(^|[\s_-])fx([\s_-]|$)/i.test(names)) continue;
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === "hidden") continue;
+    if (el.querySelector("a[href], li, tr, dd, img") || clean(el.innerText)) continue;
+    if (regionOf(el) || navOf(el)) continue;
+    const r = el.getBoundingClientRect();
+    emptyLists.push({
+      selector: selectorOf(el),
+      rect: { x: r.left + sx, y: r.top + sy, width: r.width, height: Math.max(r.height, 24) },  // where it stands
+      snippet: snippetOf(el),
+    });
+    if (emptyLists.length >= 20) break;
   }
 
   cut("list_links", hrefs.length, 3000);
@@ -313,6 +412,7 @@
     opened: window.__auditorOpened || 0,
     truncated,
     list_items: listItems,
+    empty_lists: emptyLists,
     title: document.title || "",
     metas: Array.from(document.querySelectorAll("meta[name]")).map((m) => ({
       name: m.getAttribute("name"),
