@@ -312,11 +312,13 @@ def service_entry(page: Artifacts, site: SiteSpec) -> list[Problem]:
         return [unjudged(f"办事服务入口探测未完成，无法判定：{probe['error']}", region="page")]
     links = service_links(page)
     if not links:
+        # 无对外办事职能的部门 are not scored on 办事服务: only a person knows which sites those are.
         return [
             problem(
-                "首页未找到办事服务入口（办事服务、政务服务、办事指南、网上办事）；"
-                "无对外办事职能的部门网站除外",
+                "首页未找到办事服务入口（办事服务、政务服务、办事指南、网上办事），"
+                "请人工确认（无对外办事职能的部门网站不考核此项）",
                 region="page",
+                review=True,
             )
         ]
     link = links[0]
