@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--rectify-deadline", help="整改截止日期，如 2026-03-31")
     report.add_argument("--recheck-deadline", help="复核截止日期，如 2026-04-15")
+    report.add_argument(
+        "--monitor",
+        type=Path,
+        metavar="MONITOR_RUN",
+        help="可用性监测目录（auditor monitor 的输出）：其覆盖的网站按1周失败占比判定“站点无法访问”",
+    )
     _scoring_option(report)
 
     recheck = sub.add_parser("recheck", help="复核：只重新检查有问题的网站和页面，逐项判定是否整改")
