@@ -332,3 +332,30 @@ def test_the_same_command_again_continues_and_a_different_plan_is_refused(
     assert "继续监测" in capsys.readouterr().out
     assert main([*argv, "--attempts", "9", *SHORT]) == 2
     assert "计划不同" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--interval", "1", "--days", "7"], "--interval 与 --days/--per-day 不能同时使用"),
+        (["--attempts", "5"], "--attempts 只与 --interval 同用"),
+        (["--timeout", "0"], "--timeout 须大于 0"),
+    ],
+)
+def test_contradictory_options_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], says: str
+) -> None:
+    sites = write_sites(tmp_path / "sites.csv", [("甲", "1100000001", "http://127.0.0.1:9/")])
+    out = tmp_path / "m"
+    assert main(["monitor", "--sites", str(sites), "--out", str(out), *extra]) == 2
+    assert says in capsys.readouterr().err
+    assert not MonitorStore.exists(out)
+
+
+def test_resume_keeps_the_stored_plan_and_refuses_new_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["monitor", "--resume", str(tmp_path), "--timeout", "5"]) == 2
+    assert "--resume 沿用原监测的网站清单和计划" in capsys.readouterr().err
+    assert main(["monitor", "--resume", str(tmp_path)]) == 2
+    assert "没有监测记录" in capsys.readouterr().err

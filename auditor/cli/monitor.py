@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import dataclasses
 import secrets
+import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +22,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.cli.common import ensure_writable
+from auditor.cli.common import ensure_writable, output_problem, run_dir_of
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.clock import beijing_time
 from auditor.monitor.measure import INCOMPLETE, VETO, VETO_PERCENT, Measure, measure_sites
-from auditor.monitor.plan import RULE_DAYS, RULE_PER_DAY, Plan, Slot
+from auditor.monitor.plan import RULE_DAYS, RULE_LIMIT_S, RULE_PER_DAY, Plan, Slot
 from auditor.monitor.store import FAIL, STORE_FILE, MonitorStore, MonitorStoreError, iso_at
 from auditor.run.sites import read_sites, site_key
 from auditor.version import __version__
@@ -33,6 +34,7 @@ from auditor.version import __version__
 __all__ = ["cmd_monitor", "print_status"]
 
 EXIT_INTERRUPTED = 130
+PROGRESS_EVERY_S = 3600.0
 _STYLES = {VETO: "bold red", INCOMPLETE: "yellow"}
 
 
@@ -43,11 +45,15 @@ def cmd_monitor(args: argparse.Namespace, console: Console, err: Console) -> int
         return _run(args, console, err)
     except MonitorStoreError as exc:
         raise UsageError(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only folder: say how to go on
+        where = getattr(args, "run", None) or run_dir_of(args)
+        raise UsageError(output_problem(exc, where, "monitor", "访问")) from None
 
 
 def plan_from_args(args: argparse.Namespace) -> Plan:
     """The plan the options ask for; contradictions are usage errors."""
-    if args.timeout <= 0:
+    limit = RULE_LIMIT_S if args.timeout is None else args.timeout
+    if limit <= 0:
         raise UsageError("--timeout 须大于 0")
     if args.interval is not None:
         if args.days is not None or args.per_day is not None:
@@ -62,7 +68,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         return Plan(
             interval_s=args.interval,
             attempts=attempts,
-            limit_s=args.timeout,
+            limit_s=limit,
             local_only=args.local_only,
         )
     if args.attempts is not None:
@@ -71,13 +77,13 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     per_day = RULE_PER_DAY if args.per_day is None else args.per_day
     if days < 1 or per_day < 1:
         raise UsageError("--days 与 --per-day 至少为 1")
-    return Plan(days=days, per_day=per_day, limit_s=args.timeout, local_only=args.local_only)
+    return Plan(days=days, per_day=per_day, limit_s=limit, local_only=args.local_only)
 
 
 def _open_or_create(args: argparse.Namespace, err: Console) -> tuple[MonitorStore, bool]:
     """The run's store and whether it is resumed (``--resume``, or the same command again)."""
     if args.resume is not None:
-        given = [args.sites, args.days, args.per_day, args.interval, args.attempts]
+        given = [args.sites, args.days, args.per_day, args.interval, args.attempts, args.timeout]
         if any(v is not None for v in given):
             raise UsageError("--resume 沿用原监测的网站清单和计划，不要再给 --sites、--days 等选项")
         args.resolved_out = args.resume
@@ -129,9 +135,13 @@ def _run(args: argparse.Namespace, console: Console, err: Console) -> int:
         )
         console.print(f"记录：{where / STORE_FILE}；随时查看：auditor monitor status {where}")
         labels = {i: s.label for i, s in enumerate(sites, 1)}
+        tally = {"done": 0, "failed": 0, "shown": time.monotonic()}
 
         def show(slot: Slot, result: dict[str, Any]) -> None:
+            """Each failure as it happens; off a terminal, a line an hour says the run is alive."""
+            tally["done"] += 1
             if result["outcome"] == FAIL:
+                tally["failed"] += 1
                 console.print(
                     Text(
                         f"{beijing_time(result['started'])} {labels[slot.site]} "
@@ -139,6 +149,12 @@ def _run(args: argparse.Namespace, console: Console, err: Console) -> int:
                         style="red",
                     ),
                     soft_wrap=True,
+                )
+            if time.monotonic() - tally["shown"] >= PROGRESS_EVERY_S:
+                tally["shown"] = time.monotonic()
+                console.print(
+                    f"{beijing_time(result['started'])} 本次已访问 {tally['done']:g} 次，"
+                    f"失败 {tally['failed']:g} 次；auditor monitor status {where} 查看各网站"
                 )
 
         asyncio.run(run_monitor(store, resumed=resumed, on_attempt=show))

@@ -130,8 +130,7 @@ def _monitor(sub: argparse._SubParsersAction) -> None:
     monitor.add_argument(
         "--timeout",
         type=float,
-        default=15.0,
-        help="首页打开时限，秒（国家规定 15 秒；仅测试时改小）",
+        help="首页打开时限，秒（默认 15，国家规定 15 秒；仅测试时改小）",
     )
     monitor.add_argument(
         "--local-only",

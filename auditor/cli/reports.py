@@ -30,6 +30,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     if not args.run.is_dir():
         raise UsageError(f"目录不存在：{args.run}")
     if is_recheck(args.run):
+        if args.monitor is not None:
+            raise UsageError(f"{args.run} 是复核记录；--monitor 用于首轮检查的通报")
         return _recheck_report(args, formats, console)
     loaded = load_run(args.run)
     table = load_table(args.scoring) if args.scoring else loaded.table

@@ -82,13 +82,11 @@ async def run_monitor(
 
         async def attempt(slot: Slot) -> None:
             url = urls[slot.site]
-            try:
-                # Politeness: never two requests in flight to one host.
-                async with hosts.setdefault(urlsplit(url).hostname or url, asyncio.Lock()):
-                    result = await probe(http, url, plan.limit_s, clock.now)
-                store.record(slot, result, clock.now())
-            finally:
-                room.release()
+            # Politeness: never two requests in flight to one host. A host that is slow to answer
+            # holds only its own sites' slots back: the room is taken once the host is free.
+            async with hosts.setdefault(urlsplit(url).hostname or url, asyncio.Lock()), room:
+                result = await probe(http, url, plan.limit_s, clock.now)
+            store.record(slot, result, clock.now())
             if on_attempt:
                 on_attempt(slot, result)
 
@@ -101,7 +99,6 @@ async def run_monitor(
             if clock.now() - slot.planned > late_limit:
                 store.record_missed([slot], LATE_REASON, clock.now())
                 continue
-            await room.acquire()
             task = asyncio.create_task(attempt(slot))
             tasks.add(task)
             task.add_done_callback(finished)
