@@ -1,9 +1,10 @@
-"""Command line: ``auditor audit | gather | check | demo | report | recheck | diff | verify``.
+"""Command line: ``auditor audit | gather | check | demo | report | recheck | diff | verify | monitor``.
 
 Exit codes: 0 clean, 1 failing findings at or above ``--fail-on`` (recheck: problems not fixed or
 new; diff: none; verify: a changed or missing evidence file), 2 usage or configuration error.
 ``audit`` stores every finished page in the run directory's ``run.sqlite`` as it goes, so an
-interrupted run continues with ``auditor audit --resume RUN``.
+interrupted run continues with ``auditor audit --resume RUN``; ``monitor`` stores every attempt in
+``monitor.sqlite`` and continues with ``auditor monitor --resume RUN``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.text import Text
 from auditor.browser.launch import BrowserNotFoundError
 from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
 from auditor.cli.common import output_problem, run_dir_of
+from auditor.cli.monitor import cmd_monitor
 from auditor.cli.parser import EXIT_USAGE, UsageError, build_parser
 from auditor.cli.reports import cmd_diff, cmd_recheck, cmd_report, cmd_verify
 from auditor.run.sites import SitesFileError
@@ -47,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_diff(args, console)
         if args.command == "verify":
             return cmd_verify(args, console)
+        if args.command == "monitor":
+            return cmd_monitor(args, console, err)
         return cmd_demo(args, console, err)
     except (
         UsageError,

@@ -30,11 +30,13 @@ def run_dir_of(args: argparse.Namespace) -> Path:
     return Path(found)
 
 
-def output_problem(exc: OSError | sqlite3.Error, where: Path) -> str:
+def output_problem(
+    exc: OSError | sqlite3.Error, where: Path, command: str = "audit", saved: str = "页面"
+) -> str:
     """One Chinese line for a file-system failure: full disk, no permission, a file as folder."""
     text = str(exc).lower()
     code = getattr(exc, "errno", None)
-    resume = f"已完成的页面都已保存；处理后用 auditor audit --resume {where} 继续"
+    resume = f"已完成的{saved}都已保存；处理后用 auditor {command} --resume {where} 继续"
     if code == errno.ENOSPC or "disk is full" in text or "no space" in text:
         return f"磁盘空间不足，无法继续写入 {where}。{resume}。"
     if (

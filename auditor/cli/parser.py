@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--rectify-deadline", help="整改截止日期，如 2026-03-31")
     report.add_argument("--recheck-deadline", help="复核截止日期，如 2026-04-15")
+    report.add_argument(
+        "--monitor",
+        type=Path,
+        metavar="MONITOR_RUN",
+        help="可用性监测目录（auditor monitor 的输出）：其覆盖的网站按1周失败占比判定“站点无法访问”",
+    )
     _scoring_option(report)
 
     recheck = sub.add_parser("recheck", help="复核：只重新检查有问题的网站和页面，逐项判定是否整改")
@@ -86,9 +92,54 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--out", type=Path, help="另存比较结果为 JSON 文件")
     _scoring_option(diff)
 
+    _monitor(sub)
+
     verify = sub.add_parser("verify", help="按 manifest.json 核验截图与证据文件未被改动（SHA-256）")
     verify.add_argument("run", type=Path, metavar="RUN")
     return parser
+
+
+def _monitor(sub: argparse._SubParsersAction) -> None:
+    monitor = sub.add_parser(
+        "monitor",
+        help="可用性监测：按国办秘函〔2019〕19号（监测1周、每天20次以上、15秒）反复访问首页，算失败占比",
+    )
+    monitor.add_argument(
+        "--sites",
+        type=Path,
+        help="网站清单 CSV/XLSX（与 audit --sites 相同）",
+    )
+    monitor.add_argument("--out", type=Path, help="监测目录（默认 runs/monitor-时间戳）")
+    monitor.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN",
+        help="继续一次被中断的监测（已记录的访问不重做，中断期间错过的记为“未监测”）",
+    )
+    monitor.add_argument("--days", type=int, help="监测天数（默认 7，国家规定监测1周）")
+    monitor.add_argument("--per-day", type=int, help="每天访问次数（默认 20，国家规定20次以上）")
+    monitor.add_argument(
+        "--interval",
+        type=float,
+        metavar="SECONDS",
+        help="测试用：同一网站两次访问之间的秒数，代替按天分布（不构成规则要求的监测）",
+    )
+    monitor.add_argument(
+        "--attempts", type=int, help="与 --interval 同用：每个网站的访问次数（默认 20）"
+    )
+    monitor.add_argument(
+        "--timeout",
+        type=float,
+        help="首页打开时限，秒（默认 15，国家规定 15 秒；仅测试时改小）",
+    )
+    monitor.add_argument(
+        "--local-only",
+        action="store_true",
+        help="只访问 localhost/127.0.0.1（测试与 CI 用；真实监测不要加）",
+    )
+    actions = monitor.add_subparsers(dest="monitor_command", metavar="status")
+    status = actions.add_parser("status", help="查看监测结果：每个网站的访问次数、失败占比和结论")
+    status.add_argument("run", type=Path, metavar="RUN", help="监测目录")
 
 
 def _scoring_option(p: argparse.ArgumentParser) -> None:

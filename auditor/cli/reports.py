@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections import Counter
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -11,6 +13,7 @@ from rich.text import Text
 
 from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
+from auditor.model import RunResult
 from auditor.notice.info import DEFAULT_TITLE, NoticeInfo, parse_date, parse_period
 from auditor.run.recheck import is_recheck
 from auditor.verdict import load_table, stamp
@@ -27,6 +30,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     if not args.run.is_dir():
         raise UsageError(f"目录不存在：{args.run}")
     if is_recheck(args.run):
+        if args.monitor is not None:
+            raise UsageError(f"{args.run} 是复核记录；--monitor 用于首轮检查的通报")
         return _recheck_report(args, formats, console)
     loaded = load_run(args.run)
     table = load_table(args.scoring) if args.scoring else loaded.table
@@ -35,6 +40,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(
             "HTML 报告须写在检查输出目录本身（截图按相对路径引用）：去掉 --out 或 html"
         )
+    if args.monitor is not None:
+        _link_monitor(loaded.run, args.monitor, console)
     data = build(stamp(loaded.run, table), table, args.run, loaded.listed, notice_info(args))
     for path in write_reports(data, out, formats):
         console.print(f"已生成：{path}")
@@ -43,6 +50,36 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         for text in overview_paragraphs(data):
             console.print(Text(text))
     return EXIT_OK
+
+
+def _link_monitor(run: RunResult, monitor_dir: Path, console: Console) -> None:
+    """Decide the availability veto by the monitoring run where it covers a site."""
+    from auditor.monitor.link import apply_monitor, load_measures
+    from auditor.monitor.measure import INCOMPLETE, PASS, VETO
+    from auditor.monitor.store import MonitorStore, MonitorStoreError
+
+    if not MonitorStore.exists(monitor_dir):
+        raise UsageError(f"{monitor_dir} 中没有可用性监测记录（auditor monitor 的输出目录）")
+    try:
+        measures = load_measures(monitor_dir)
+    except MonitorStoreError as exc:
+        raise UsageError(str(exc)) from None
+    linked = apply_monitor(run, measures, str(monitor_dir))
+    states = Counter(m.state for _site, m in linked.covered)
+    console.print(
+        Text(
+            f"可用性监测 {monitor_dir}：覆盖 {len(linked.covered)} 个网站"
+            f"（单项否决 {states[VETO]}，可访问 {states[PASS]}，监测未完成 {states[INCOMPLETE]}，"
+            "未完成的判为无法判定）"
+            + (
+                f"；{len(linked.uncovered)} 个网站未被覆盖，沿用单次打开的结果"
+                if linked.uncovered
+                else ""
+            )
+            + "。",
+        ),
+        soft_wrap=True,
+    )
 
 
 def _recheck_report(args: argparse.Namespace, formats: list[str], console: Console) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.checks import ALL_CHECKS
-from auditor.model import Finding, Outcome, RunResult, SiteResult, SiteSpec
+from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
 from auditor.notice.info import NoticeInfo, cn_period, run_period
 from auditor.notice.problem_text import ProblemLine, clean_text, problem_lines
 from auditor.verdict import UNDECIDED_LABEL, ScoringTable, Verdict, judge
@@ -145,7 +145,7 @@ class SiteRow:
             "网址": clean_text(self.spec.url),
             "主办单位": clean_text(self.spec.sponsor),
             "地区": self.region,
-            "首页不连通": "是" if home_fail else "否",
+            "首页不连通": _unreachable(home, home_fail),
             "首页死链数": dead,
             "空白栏目数": empty_n,
             "不更新栏目数": stale_n,
@@ -155,6 +155,24 @@ class SiteRow:
             "单项否决": vetoes or "无",
             "结论": self.verdict.label,
         }
+
+
+def _unreachable(home: PageResult | None, failed: bool) -> str:
+    """是/否, with the week's ratio where a monitoring run decided it (国办秘函〔2019〕19号)."""
+    measured = next(
+        (
+            f
+            for f in (home.findings if home else [])
+            if f.check == "page-availability" and f.data.get("source") == "monitor"
+        ),
+        None,
+    )
+    if measured is None:
+        return "是" if failed else "否"
+    ratio = f"1周失败占比{measured.data.get('ratio', '—')}"
+    if measured.outcome is Outcome.ERROR:
+        return f"无法判定（监测未完成，目前{ratio}）"
+    return f"{'是' if failed else '否'}（{ratio}）"
 
 
 SUPERVISOR_HEADERS = (
