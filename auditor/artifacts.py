@@ -43,7 +43,8 @@ class Link:
     rect: Rect | None = None
     visible: bool = True
     # Drawn, yet not seen: "transparent" (an ancestor at opacity 0), "same-color" (text in its
-    # background's colour), "clipped" (clipped to nothing); "" when a visitor can see it.
+    # background's colour), "clipped" (clipped to nothing), "covered" (an opaque element drawn
+    # over it), "marquee" (in a marquee too small to show it); "" when a visitor can see it.
     hidden: str = ""
     region: str = ""  # "header", "footer" or ""
     snippet: str = ""

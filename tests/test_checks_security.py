@@ -100,6 +100,8 @@ RENDERED = {
     "http://www.sun-city.xyz/": Outcome.FAIL,  # white on white
     "http://www.poker-king.net/": Outcome.FAIL,  # clipped to nothing
     "https://www.some-company.com.cn/seo.html": Outcome.REVIEW,  # opacity:0 parent, ordinary host
+    "http://www.dafa888.cc/": Outcome.FAIL,  # a white box drawn over it
+    "http://www.luckyhall.vip/": Outcome.FAIL,  # inside a 1-px marquee
 }
 
 
@@ -116,6 +118,13 @@ def test_the_rendered_fixture_page_has_exactly_its_dark_links(browser_session, p
         for url in f.data.get("urls") or [f.data["url"]]
     }
     assert found == RENDERED
+    how = {
+        f.data["url"]: f.data["hidden"]
+        for f in run_check(dark_links, art, SiteSpec(url=server.url))
+        if f.data.get("kind") == "dark-link"
+    }
+    assert how["http://www.dafa888.cc/"] == "被其他元素遮挡"
+    assert how["http://www.luckyhall.vip/"] == "位于极小的滚动字幕框中"
 
 
 @pytest.mark.parametrize(

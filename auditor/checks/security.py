@@ -5,8 +5,8 @@ Reads the page's links as rendered (``Artifacts.links``): their address, text, w
 browser drew them (``visible``: not ``display:none``, ``visibility:hidden``, ``opacity:0`` or of
 zero size, ``font-size:0`` included), whether a drawn link is still concealed (``hidden``: a
 transparent ancestor, text in its background's colour, clipped to nothing) and where (a box left
-of, above or right of the page is off-screen). Not detected yet: a link covered by another
-element, or scrolled out inside a ``<marquee>``. Hidden menus, tabs, skip links and 友情链接
+of, above or right of the page is off-screen), covered by an opaque element (a picture, a filled
+box; not a fixed bar) or inside a ``<marquee>`` too small to show it. Hidden menus, tabs, skip links and 友情链接
 dropdowns are normal: a hidden link to the site itself, another government site, a platform or a
 central media site is no finding, nor is a link to any host that is merely not drawn. When a
 hidden link's words or address are those of gambling, porn or fraud sites
@@ -152,6 +152,8 @@ _CONCEALED = {
     "transparent": "所在区域完全透明",
     "same-color": "文字颜色与背景相同",
     "clipped": "被裁剪为不可见",
+    "covered": "被其他元素遮挡",
+    "marquee": "位于极小的滚动字幕框中",
 }
 
 

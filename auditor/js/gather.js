@@ -203,6 +203,48 @@
     return "rgb(255, 255, 255)";
   };
   const NOTHING = /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$|^inset\((50|100)%\)$/;
+  // A link to another host (not this site, not a .gov.cn site): only those can be dark links,
+  // so only those are hit-tested for an element drawn over them.
+  const foreign = (a) => {
+    try {
+      const u = new URL(a.href);
+      return /^https?:$/.test(u.protocol) && u.hostname !== location.hostname &&
+        !/(^|\.)gov\.cn$/.test(u.hostname);
+    } catch (e) { return false; }
+  };
+  // Something opaque drawn over the link's middle (a picture, a filled box), not a fixed or
+  // sticky bar of the page: the link is there but cannot be seen. The page is scrolled to the
+  // link for the hit test and back at once (instantly, whatever the page's scroll-behavior).
+  const solid = (e) => {
+    const st = getComputedStyle(e);
+    return /^(IMG|VIDEO|CANVAS|IFRAME|OBJECT|EMBED|svg)$/.test(e.tagName) ||
+      (st.backgroundImage && st.backgroundImage !== "none") ||
+      !/^(transparent|rgba\(.*,\s*0\))$/.test(st.backgroundColor);
+  };
+  const pinned = (e) => {
+    for (; e && e.nodeType === 1; e = e.parentElement) {
+      if (/^(fixed|sticky)$/.test(getComputedStyle(e).position)) return true;
+    }
+    return false;
+  };
+  const covered = (a) => {
+    const r = a.getBoundingClientRect();
+    const cx = r.left + r.width / 2 + sx, cy = r.top + r.height / 2 + sy;
+    if (!r.width || !r.height || cx < 0 || cx >= de.clientWidth || cy < 0) return false;
+    const top = Math.max(0, cy - innerHeight / 2);
+    window.scrollTo({ left: sx, top, behavior: "instant" });
+    const over = document.elementFromPoint(cx - window.scrollX, cy - window.scrollY);
+    window.scrollTo({ left: sx, top: sy, behavior: "instant" });
+    return !!over && over !== a && !a.contains(over) && !over.contains(a) && solid(over) &&
+      !pinned(over);
+  };
+  // Inside a <marquee> too small to show anything (a 1-px ticker carries links no one reads).
+  const inTinyMarquee = (a) => {
+    const m = a.closest("marquee");
+    if (!m) return false;
+    const r = m.getBoundingClientRect();
+    return r.width < 5 || r.height < 5;
+  };
   const concealed = (a) => {
     if (seeThrough(a)) return "transparent";
     const st = getComputedStyle(a);
@@ -211,6 +253,8 @@
       const es = getComputedStyle(e);
       if (NOTHING.test(es.clip) || NOTHING.test(es.clipPath)) return "clipped";
     }
+    if (inTinyMarquee(a)) return "marquee";
+    if (foreign(a) && covered(a)) return "covered";
     return "";
   };
 
