@@ -109,3 +109,36 @@ def test_a_site_that_serves_everyone_the_same_page_passes(server: str) -> None:
 def test_a_home_page_no_crawler_could_fetch_is_left_for_review() -> None:
     (f,) = audited("http://127.0.0.1:9/")  # nothing listens on the discard port
     assert f.outcome is Outcome.REVIEW and f.message.startswith("无法以搜索引擎爬虫身份抓取首页")
+
+
+# -- a visitor's page that sends itself away (every page, not only the home page) ---------------
+
+ARTICLE = "https://www.example.gov.cn/art/2026/11/1.html"
+
+
+def jumped(*chain: str, final_url: str = ARTICLE) -> list:
+    page = Artifacts(
+        url=ARTICLE, final_url=final_url, status=200, page_type=PageType.ARTICLE,
+        self_navigation=list(chain),
+    )  # fmt: skip
+    findings = run_check(cloaking, page, SiteSpec(url="https://www.example.gov.cn/"))
+    return [f for f in findings if f.outcome is not Outcome.PASS]
+
+
+def test_an_article_that_jumps_to_a_casino_fails_the_veto() -> None:
+    (f,) = jumped("http://www.88bet-casino.com/promo")
+    assert f.outcome is Outcome.FAIL
+    assert f.message.startswith("页面打开后自动跳转到 www.88bet-casino.com")
+    assert "页面疑似被劫持" in f.message
+
+
+def test_a_jump_to_an_ordinary_foreign_host_is_review_and_to_a_government_site_is_none() -> None:
+    (f,) = jumped("https://www.some-company.com.cn/")
+    assert f.outcome is Outcome.REVIEW
+    assert jumped("https://www.shanghai.gov.cn/") == []  # page-stability's nuisance, not a hijack
+    assert jumped(ARTICLE + "?v=2") == []
+
+
+def test_an_http_redirect_to_a_casino_counts_as_the_visitor_s_jump() -> None:
+    (f,) = jumped(final_url="http://www.88bet-casino.com/")
+    assert f.outcome is Outcome.FAIL and "88bet-casino" in f.message

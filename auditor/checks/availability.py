@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts
 from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem, unjudged
+from auditor.checks.security import sent_away_from_government
 from auditor.model import PageType, Role, Severity, SiteSpec
 
 GOV_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+gov\.cn$")
@@ -115,7 +116,13 @@ def _navigation_problems(page: Artifacts) -> list[Problem]:
                 chain=chain,
             )
         ]
-    away = [u for u in chain if (urlsplit(u).hostname or "") != start]
+    # A jump to a non-government host is the hijack sign that cloaking judges (veto); here only
+    # jumps to another government or platform site, which are a nuisance, not an attack.
+    away = [
+        u
+        for u in chain
+        if (urlsplit(u).hostname or "") != start and not sent_away_from_government(u, start)
+    ]
     if away:
         return [
             problem(

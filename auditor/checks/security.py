@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.artifacts import Artifacts, Link
-from auditor.checks.base import NotApplicable, Problem, Scoring, check, problem
+from auditor.checks.base import Problem, Scoring, check, problem
 from auditor.extract.platforms import load_platforms, target_of, under
-from auditor.model import PageType, Role, Severity, SiteSpec
+from auditor.model import Role, Severity, SiteSpec
 
 FINE = ("site", "gov", "platform", "trusted")  # hidden links to these are menus, not dark links
 _LABEL_CHARS = 30
@@ -215,16 +215,18 @@ def _label(link: Link) -> str:
     severity=Severity.CRITICAL,
     rule="国办秘函〔2019〕19号 单项否决：对安全攻击（如页面被挂马、内容被篡改等）没有及时有效处置，"
     "或发布、链接色情等内容，出现任意一种即单项否决",
-    requires=("cloaking",),
-    page_types=(PageType.HOME,),
+    requires=("self_navigation", "cloaking"),
 )
 def cloaking(page: Artifacts, site: SiteSpec) -> list[Problem]:
-    """搜索引擎爬虫或手机访问首页时，不得看到与访问者不同的赌博、色情内容或被跳转到境外网站。"""
-    if not page.cloaking:
-        raise NotApplicable("未以搜索引擎视角抓取首页")
+    """页面打开后不得自动跳转到非政府网站；搜索引擎爬虫或手机访问首页时，不得看到与访问者不同的赌博、色情内容或被跳转到境外网站。"""
+    asked = (urlsplit(page.url).hostname or "").lower()
+    redirected = [page.final_url] if _host(page.final_url) not in ("", asked) else []
+    visitor = {"key": "visitor", "who": "访问者"}
+    problems = _sent_away(visitor, redirected + page.self_navigation, asked)
+    if page.cloaking is None:
+        return problems  # crawlers' view: fetched for home pages only
+    site_host = _host(page.final_url or page.url)
     seen = f"{page.title} {page.body_text}".lower()
-    site_host = (urlsplit(page.final_url or page.url).hostname or "").lower()
-    problems = []
     failed = []
     for v in page.cloaking.get("variants", []):
         if v.get("error"):
@@ -260,19 +262,34 @@ def cloaking(page: Artifacts, site: SiteSpec) -> list[Problem]:
     return problems
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def sent_away_from_government(url: str, site_host: str) -> bool:
+    """``url`` leads off the site to a host that is not a government, platform or trusted one."""
+    target = target_of(url, load_platforms(), site_host)
+    return not (target.kind in FINE or any(under(target.host, f) for f in vocabulary().fine_hosts))
+
+
 def _sent_away(v: dict[str, Any], urls: list[str], site_host: str) -> list[Problem]:
-    """A crawler or phone sent to a host that is not the site, a government or a platform."""
+    """A visitor, crawler or phone sent to a host that is not the site, a government or a platform."""
     platforms = load_platforms()
     for url in urls:
-        target = target_of(url, platforms, site_host)
-        if target.kind in FINE or any(under(target.host, f) for f in vocabulary().fine_hosts):
+        if not sent_away_from_government(url, site_host):
             continue
+        target = target_of(url, platforms, site_host)
         why = _suspicion(Link(href=url), target.host)
-        how = f"以{v['who']}身份访问首页时被跳转到 {target.host}"
+        how = (
+            f"页面打开后自动跳转到 {target.host}"
+            if v["key"] == "visitor"
+            else f"以{v['who']}身份访问首页时被跳转到 {target.host}"
+        )
+        which = "页面" if v["key"] == "visitor" else "首页"
         if why:
-            message = f"{how}（{why}），首页疑似被劫持"
+            message = f"{how}（{why}），{which}疑似被劫持"
         else:
-            message = f"{how}（非政府网站），请人工确认首页是否被劫持"
+            message = f"{how}（非政府网站），请人工确认{which}是否被劫持"
         return [
             problem(
                 message, region="page", review=not why, variant=v["key"], url=url, kind="redirect"
