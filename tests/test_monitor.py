@@ -246,11 +246,17 @@ def test_status_prints_attempts_ratio_missed_and_the_verdict(
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """The monitor as a user starts it from a terminal: Ctrl-C (SIGINT) reaches it even when the
+    test run itself is a background job, whose children inherit SIGINT ignored."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [*AUDITOR, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
+        text=True, preexec_fn=_interruptible,
     )  # fmt: skip
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_attempts(run_dir: Path, at_least: int, proc: subprocess.Popen[str]) -> None:

@@ -13,8 +13,8 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import IO, Any
 from auditor.clock import BEIJING
 from auditor.model import SiteSpec
 from auditor.monitor.plan import Plan, Slot
+from auditor.run.store import transaction
 
 __all__ = [
     "ERROR",
@@ -188,15 +189,8 @@ class MonitorStore:
             self._lock.close()
             self._lock = None
 
-    @contextmanager
-    def _tx(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[None]:
+        return transaction(self.db)
 
     # -- reading ----------------------------------------------------------------------------------
 
