@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from auditor.model import SiteSpec
+
 __all__ = [
     "CONFIG_NAME",
     "Config",
@@ -76,6 +78,27 @@ class Config:
     resolve: tuple[tuple[str, str], ...] = ()  # (host, ip)
     baseline: Path | None = None
     ignore: tuple[Ignore, ...] = ()
+
+    def site_specs(self) -> list[SiteSpec]:
+        """The sites to audit, their page-type patterns where the engine looks for them."""
+        return [
+            SiteSpec(
+                url=e.url,
+                name=e.name,
+                code=e.code,
+                sponsor=e.sponsor,
+                region=e.region,
+                extra={
+                    k: v
+                    for k, v in (
+                        ("column_pattern", e.column_pattern),
+                        ("article_pattern", e.article_pattern),
+                    )
+                    if v
+                },
+            )
+            for e in self.sites
+        ]
 
 
 def find_config(start: Path | None = None) -> Path | None:

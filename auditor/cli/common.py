@@ -96,28 +96,9 @@ def sites_from_args(args: argparse.Namespace) -> tuple[list[SiteSpec], list[str]
 
 
 def config_sites(args: argparse.Namespace) -> list[SiteSpec]:
-    """The sites of the configuration file, with their page-type patterns."""
+    """The sites of the configuration file, if one was read."""
     config = getattr(args, "loaded_config", None)
-    if config is None:
-        return []
-    return [
-        SiteSpec(
-            url=e.url,
-            name=e.name,
-            code=e.code,
-            sponsor=e.sponsor,
-            region=e.region,
-            extra={
-                k: v
-                for k, v in (
-                    ("column_pattern", e.column_pattern),
-                    ("article_pattern", e.article_pattern),
-                )
-                if v
-            },
-        )
-        for e in config.sites
-    ]
+    return config.site_specs() if config is not None else []
 
 
 def audit_options(args: argparse.Namespace, out: Path):
