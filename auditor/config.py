@@ -158,17 +158,22 @@ class _Parser:
         return ConfigError(f"配置文件 {at}：{'.'.join(where)} {why}")
 
     def line_of(self, where: tuple[str, ...]) -> int:
-        """The line of a key (tomllib gives no positions): scan after its table's header."""
+        """The line of a key (tomllib gives no positions): scan after its table's header.
+
+        For the n-th entry of an array of tables (``[[sites]]``) the n-th header is the start.
+        """
         key = where[-1]
-        parents = [p for p in (*self.prefix, *where[:-1]) if not p.isdigit()]
+        path = [*self.prefix, *where[:-1]]
+        parents = [p for p in path if not p.isdigit()]
+        nth = int(path[-1]) if path and path[-1].isdigit() else 0
         start = 0
         for depth in range(len(parents), 0, -1):
             header = re.compile(
                 r"^\s*\[\[?\s*" + r"\s*\.\s*".join(map(_key_re, parents[:depth])) + r"\s*\]"
             )
-            found = next((i for i, t in enumerate(self.lines) if header.match(t)), None)
-            if found is not None:
-                start = found
+            found = [i for i, t in enumerate(self.lines) if header.match(t)]
+            if found:
+                start = found[min(nth, len(found) - 1)] if depth == len(parents) else found[0]
                 break
         named = re.compile(r"(^|[\s{,.\[])" + _key_re(key) + r"\s*(=|\.|\])")
         for i in range(start, len(self.lines)):

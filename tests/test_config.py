@@ -13,11 +13,12 @@ import pytest
 from rich.console import Console
 
 from auditor.checks import ALL_CHECKS, run_all
+from auditor.cli.common import exit_code
 from auditor.cli.configured import apply_config
 from auditor.cli.parser import build_parser
 from auditor.config import ConfigError, find_config, load_config
 from auditor.demo.server import DemoServer
-from auditor.model import Outcome, SiteSpec
+from auditor.model import Finding, Outcome, Role, RunResult, Severity, SiteResult, SiteSpec
 from auditor.skips import split_skips
 from tests.builders import header_region, meta_page
 
@@ -154,6 +155,33 @@ def test_unknown_top_level_key_is_exit_2_with_its_line(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "auditor.toml:3" in proc.stderr and "failon" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_unknown_key_in_the_second_site_names_that_sites_line(tmp_path: Path) -> None:
+    text = (
+        GOOD
+        + '\n[[sites]]\nurl = "http://b.example.gov.cn/"\ncode = "1"\nname = "乙"\nnmae = "x"\n'
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert f"auditor.toml:{len(text.splitlines())}" in str(caught.value)
+    assert "sites.1.nmae" in str(caught.value)
+
+
+def test_budgets_let_a_check_pass_the_gate_up_to_its_allowance() -> None:
+    def failing(check: str) -> Finding:
+        return Finding(check, Outcome.FAIL, Severity.SERIOUS, Role.DEDUCT, "指标", "坏链接")
+
+    run = RunResult(started="")
+    run.sites = [
+        SiteResult(site=SiteSpec(url="http://a.gov.cn/"), findings=[failing("link-health")] * 5)
+    ]
+    assert exit_code(run, "minor", {"link-health": 5}) == 0
+    assert exit_code(run, "minor", {"link-health": 4}) == 1
+    assert exit_code(run, "minor") == 1
+    run.sites[0].findings.append(failing("footer-icp"))
+    assert exit_code(run, "minor", {"link-health": 5}) == 1  # another check still fails
 
 
 def test_an_ignore_without_a_reason_is_refused(tmp_path: Path) -> None:
