@@ -52,6 +52,7 @@ def check_page(
     index: int,
     run_dir: Path,
     shared: SharedEvidence | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> PageResult:
     """Run every check on one page's artifacts and draw evidence for its problems.
 
@@ -59,7 +60,7 @@ def check_page(
     """
     timings = dict(art.timings)
     wall, cpu = time.perf_counter(), time.thread_time()
-    findings = run_all(art, site)
+    findings = run_all(art, site, skip=skip)
     timings["checks"] = _thread_elapsed(wall, cpu)
     shot = site_dir / art.screenshot if art.screenshot else None
     wall, cpu = time.perf_counter(), time.thread_time()
@@ -79,7 +80,11 @@ def check_page(
 
 
 def check_site(
-    pages: list[Artifacts], site: SiteSpec, site_dir: Path, run_dir: Path
+    pages: list[Artifacts],
+    site: SiteSpec,
+    site_dir: Path,
+    run_dir: Path,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Site-level checks; their evidence is drawn on the home page's screenshot."""
     if not pages or not pages[0].loaded:
@@ -88,7 +93,7 @@ def check_site(
     shot = site_dir / home.screenshot if home.screenshot else None
     return [
         _with_evidence(f, home, shot, site_dir, run_dir, 0, 100 + n)
-        for n, f in enumerate(run_site(pages, site), 1)
+        for n, f in enumerate(run_site(pages, site, skip), 1)
     ]
 
 

@@ -209,7 +209,9 @@ async def audit_site(
             result.unfinished = (
                 f"检查超过时限（{minutes:g}分钟）仍未完成，已检查{len(result.pages)}个页面"
             )
-    result.findings = await asyncio.to_thread(check_site, rendered, site, site_dir, options.out_dir)
+    result.findings = await asyncio.to_thread(
+        check_site, rendered, site, site_dir, options.out_dir, options.skip_checks
+    )
     return result
 
 
@@ -400,7 +402,7 @@ def _check_and_save(
     shared: SharedEvidence | None,
 ) -> PageResult:
     art.save(site_dir / f"p{index:02d}.artifacts.json")
-    return check_page(art, site, site_dir, index, options.out_dir, shared)
+    return check_page(art, site, site_dir, index, options.out_dir, shared, options.skip_checks)
 
 
 def _now() -> str:

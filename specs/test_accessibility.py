@@ -8,5 +8,5 @@ ACCESSIBILITY_CHECKS = checks_in("accessibility")
 
 
 @pytest.mark.parametrize("check_id", ACCESSIBILITY_CHECKS)
-def test_accessibility(audited_page, check_id, record_property):
-    assert_check(audited_page, check_id, record_property)
+def test_accessibility(audited_page, check_id, auditor_evidence):
+    assert_check(audited_page, check_id, auditor_evidence)

@@ -6,5 +6,5 @@ from auditor.pytest_plugin import assert_check, checks_in
 
 
 @pytest.mark.parametrize("check_id", checks_in("content"))
-def test_content(audited_page, check_id, record_property):
-    assert_check(audited_page, check_id, record_property)
+def test_content(audited_page, check_id, auditor_evidence):
+    assert_check(audited_page, check_id, auditor_evidence)

@@ -8,5 +8,5 @@ FOOTER_CHECKS = checks_in("footer")
 
 
 @pytest.mark.parametrize("check_id", FOOTER_CHECKS)
-def test_footer(audited_page, check_id, record_property):
-    assert_check(audited_page, check_id, record_property)
+def test_footer(audited_page, check_id, auditor_evidence):
+    assert_check(audited_page, check_id, auditor_evidence)

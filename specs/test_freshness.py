@@ -6,9 +6,9 @@ from auditor.pytest_plugin import assert_check, checks_in
 
 
 @pytest.mark.parametrize("check_id", checks_in("freshness"))
-def test_freshness(audited_page, check_id, record_property):
-    assert_check(audited_page, check_id, record_property)
+def test_freshness(audited_page, check_id, auditor_evidence):
+    assert_check(audited_page, check_id, auditor_evidence)
 
 
-def test_column_update_veto(audited_site, record_property):
-    assert_check(audited_site, "column-update", record_property)
+def test_column_update_veto(audited_site, auditor_evidence):
+    assert_check(audited_site, "column-update", auditor_evidence)

@@ -67,6 +67,8 @@ class AuditOptions:
     # Gatherers turned off (their keys in ``auditor.gather.SKIPPABLE``): the checks reading what
     # they fill then say not_applicable.
     skip: frozenset[str] = frozenset()
+    skip_checks: frozenset[str] = frozenset()  # check ids reported as 按配置跳过
+    link_limits: dict[str, int] = field(default_factory=dict)  # retries, max_redirects, per_host
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
     retry_pause_s: float = 1.0  # before the second load of a failed page (doubles after)
@@ -75,6 +77,7 @@ class AuditOptions:
 
     def __post_init__(self) -> None:
         self.skip = frozenset(self.skip)
+        self.skip_checks = frozenset(self.skip_checks)
         unknown = unknown_skip_keys(self.skip)
         if unknown:
             raise ValueError(
@@ -122,12 +125,16 @@ class Renderer:
             self._browser = browser
             self._request = await pw.request.new_context(ignore_https_errors=True)
             timeout_s = self.options.settings.timeout_ms / 1000
-            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host.
+            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host
+            # (a configuration may lower it, never raise it).
+            limits = self.options.link_limits
             self.links = LinkChecker(
-                per_host=2,
                 delay_s=0.02 if self.options.test_mode else 0.2,
                 timeout_s=timeout_s,
                 browser_recheck=self.browser_status,
+                per_host=limits.get("per_host", 2),
+                retries=limits.get("retries", 2),
+                max_redirects=limits.get("max_redirects", 10),
             )
             try:
                 async with self.links:

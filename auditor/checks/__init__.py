@@ -15,6 +15,7 @@ from auditor.checks.base import (
     run_check,
     run_site_check,
     site_check,
+    skipped,
 )
 from auditor.checks.content import forged_date, serious_wording
 from auditor.checks.footer import (
@@ -92,15 +93,28 @@ CHECKS_BY_ID: dict[str, Check | SiteCheck] = {
 
 
 def run_all(
-    page: Artifacts, site: SiteSpec, checks: tuple[Check, ...] = ALL_CHECKS
+    page: Artifacts,
+    site: SiteSpec,
+    checks: tuple[Check, ...] = ALL_CHECKS,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Every check on one page, in list order."""
-    return [f for c in checks for f in run_check(c, page, site)]
+    """Every check on one page, in list order; those in ``skip`` (check ids) say 按配置跳过."""
+    return [
+        f
+        for c in checks
+        for f in (skipped(c, page.url) if c.id in skip else run_check(c, page, site))
+    ]
 
 
-def run_site(pages: list[Artifacts], site: SiteSpec) -> list[Finding]:
+def run_site(
+    pages: list[Artifacts], site: SiteSpec, skip: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Every site-level check over the site's audited pages."""
-    return [f for c in SITE_CHECKS for f in run_site_check(c, pages, site)]
+    return [
+        f
+        for c in SITE_CHECKS
+        for f in (skipped(c, site.url) if c.id in skip else run_site_check(c, pages, site))
+    ]
 
 
 __all__ = [

@@ -217,6 +217,11 @@ def run_check(chk: Check, page: Artifacts, site: SiteSpec) -> list[Finding]:
     return _outcomes(chk, page.url, lambda: chk.fn(page, site))
 
 
+def skipped(chk: Check | SiteCheck, url: str) -> list[Finding]:
+    """A check the configuration turned off: not_applicable, saying so (never a pass)."""
+    return [_finding(chk, url, Outcome.NOT_APPLICABLE, "按配置跳过")]
+
+
 def _unjudgeable(chk: Check, page: Artifacts) -> Finding | None:
     """The artifact contract: a check whose data failed says error, whose data was skipped says
     not_applicable; it never passes on data that was not gathered."""

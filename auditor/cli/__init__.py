@@ -19,9 +19,11 @@ from rich.text import Text
 from auditor.browser.launch import BrowserNotFoundError
 from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
 from auditor.cli.common import output_problem, run_dir_of
+from auditor.cli.configured import apply_config
 from auditor.cli.monitor import cmd_monitor
 from auditor.cli.parser import EXIT_USAGE, UsageError, build_parser
 from auditor.cli.reports import cmd_diff, cmd_recheck, cmd_report, cmd_verify
+from auditor.config import ConfigError
 from auditor.run.sites import SitesFileError
 from auditor.run.store import StoreError
 from auditor.verdict import ScoringError
@@ -33,8 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Piped output (CI logs) gets a wide table instead of rich's 80-column default.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
+        args = apply_config(parser, argv, args, err)
         if args.command == "audit":
             return cmd_audit(args, console, err)
         if args.command == "gather":
@@ -58,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         BrowserNotFoundError,
         StoreError,
         ScoringError,
+        ConfigError,
     ) as exc:
         err.print(Text.assemble(("错误：", "bold red"), str(exc)), soft_wrap=True)
         return EXIT_USAGE

@@ -45,7 +45,7 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
         listed = [s for _i, s, _st in store.listed()]
     finally:
         store.close()
-    return finish_run(run, options.out_dir, args.fail_on, console, table, listed)
+    return finish_run(run, options.out_dir, args.fail_on, console, table, listed, _budgets(args))
 
 
 def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[str, object]:
@@ -71,7 +71,7 @@ def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[st
             "as_of": as_of.isoformat(),
             "column_pattern": options.rules.column_pattern,
             "article_pattern": options.rules.article_pattern,
-            "skip": sorted(options.skip),
+            "skip": sorted(options.skip | options.skip_checks),
         },
         "scoring": _scoring_meta(scoring) if scoring else None,
     }
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     run = check_saved(args.source)
     if not run.sites or not any(s.pages for s in run.sites):
         raise UsageError(f"{args.source} 中没有找到已保存的页面数据（*.artifacts.json）")
-    return finish_run(run, args.source, args.fail_on, console)
+    return finish_run(run, args.source, args.fail_on, console, budgets=_budgets(args))
 
 
 def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
@@ -188,7 +188,12 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
             run = _run(store, options, console, table)
         finally:
             store.close()
-    return finish_run(run, out, args.fail_on, console, table, [site])
+    return finish_run(run, out, args.fail_on, console, table, [site], _budgets(args))
+
+
+def _budgets(args: argparse.Namespace) -> dict[str, int]:
+    config = getattr(args, "loaded_config", None)
+    return dict(config.budgets) if config else {}
 
 
 def _forget_store(out: Path) -> None:

@@ -15,10 +15,10 @@ from rich.text import Text
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.errors import first_line
 from auditor.extract.page_type import TypeRules
-from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.render import RenderSettings
-from auditor.model import Outcome, RunResult, Severity, SiteSpec
+from auditor.model import Finding, Outcome, RunResult, Severity, SiteSpec
 from auditor.run.sites import normalize_url, read_sites, validate_url
+from auditor.skips import split_skips
 from auditor.verdict import ScoringTable, judge, load_table, stamp
 
 
@@ -75,18 +75,30 @@ def sites_from_args(args: argparse.Namespace) -> tuple[list[SiteSpec], list[str]
         listed = read_sites(args.sites)
         sites += listed.sites
         errors += listed.errors
+    configured = {s.url: s for s in config_sites(args)}
     for raw in args.urls:
         url = normalize_url(raw)
         why = validate_url(url)
         if why:
             raise UsageError(why)
-        sites.append(SiteSpec(url=url, name=args.name, code=args.code))
+        known = configured.get(url)
+        name = args.name or (known.name if known else "")
+        code = args.code or (known.code if known else "")
+        sites.append(SiteSpec(url=url, name=name, code=code))
+    if not sites and not args.sites:
+        sites = list(configured.values())  # the file's sites when none is named
     if not sites:
         raise UsageError(
             "没有可检查的网站：请给出网址，或用 --sites 指定网站清单"
             + ("（清单中的行都有错误）" if errors else "")
         )
     return sites, errors
+
+
+def config_sites(args: argparse.Namespace) -> list[SiteSpec]:
+    """The sites of the configuration file, if one was read."""
+    config = getattr(args, "loaded_config", None)
+    return config.site_specs() if config is not None else []
 
 
 def audit_options(args: argparse.Namespace, out: Path):
@@ -96,9 +108,11 @@ def audit_options(args: argparse.Namespace, out: Path):
         raise UsageError("--max-pages 至少为 1")
     if args.timeout <= 0:
         raise UsageError("--timeout 须大于 0")
-    skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
-    if unknown := unknown_skip_keys(skip):
-        raise UsageError(f"--skip 不认识：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）")
+    try:
+        skips = split_skips(getattr(args, "skip", "").split(","))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    config = getattr(args, "loaded_config", None)
     submit = getattr(args, "submit_forms", False)
     if submit:
         Console(stderr=True).print(
@@ -116,7 +130,9 @@ def audit_options(args: argparse.Namespace, out: Path):
         browser=args.browser,
         test_mode=args.local_only,
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
-        skip=frozenset(skip),
+        skip=skips.gatherers,
+        skip_checks=skips.checks,
+        link_limits=dict(config.link_limits) if config else {},
         submit_forms=submit,
     )
 
@@ -144,6 +160,7 @@ def finish_run(
     console: Console,
     table: ScoringTable | None = None,
     listed: list[SiteSpec] | None = None,
+    budgets: dict[str, int] | None = None,
 ) -> int:
     from auditor.notice.tables import build
     from auditor.report.html import write_html
@@ -164,7 +181,7 @@ def finish_run(
     console.print(f"报告：{out / 'report.html'}")
     console.print(f"证据截图：{out}/*/evidence/")
     console.print(f"通报附件：auditor report {out} --format docx,xlsx,html")
-    return exit_code(run, fail_on)
+    return exit_code(run, fail_on, budgets)
 
 
 def _print_verdicts(run: RunResult, table: ScoringTable, console: Console) -> None:
@@ -184,10 +201,18 @@ def _print_verdicts(run: RunResult, table: ScoringTable, console: Console) -> No
     console.print(grid)
 
 
-def exit_code(run: RunResult, fail_on: str) -> int:
-    """1 when any failing finding is at or above ``fail_on``."""
+def exit_code(run: RunResult, fail_on: str, budgets: dict[str, int] | None = None) -> int:
+    """1 when any failing finding is at or above ``fail_on``, beyond the check's budget."""
     if fail_on == "none":
         return EXIT_OK
     floor = Severity(fail_on).rank
     failing = [f for f in run.findings if f.outcome is Outcome.FAIL and f.severity.rank >= floor]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if over_budget(failing, budgets or {}) else EXIT_OK
+
+
+def over_budget(failing: list[Finding], budgets: dict[str, int]) -> list[Finding]:
+    """The failing findings left once each budgeted check's allowance (max_findings) is used."""
+    counts: dict[str, int] = {}
+    for f in failing:
+        counts[f.check] = counts.get(f.check, 0) + 1
+    return [f for f in failing if f.check not in budgets or counts[f.check] > budgets[f.check]]

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="source", type=Path, required=True, help="gather/audit 的输出目录"
     )
     check.add_argument("--fail-on", choices=FAIL_ON, default="minor")
+    _config_option(check)
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上启动内置示例网站并检查它")
     _common(demo)
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="可用性监测目录（auditor monitor 的输出）：其覆盖的网站按1周失败占比判定“站点无法访问”",
     )
     _scoring_option(report)
+    _config_option(report)
 
     recheck = sub.add_parser("recheck", help="复核：只重新检查有问题的网站和页面，逐项判定是否整改")
     recheck.add_argument("run", type=Path, metavar="RUN", help="原检查输出目录")
@@ -142,6 +144,16 @@ def _monitor(sub: argparse._SubParsersAction) -> None:
     status.add_argument("run", type=Path, metavar="RUN", help="监测目录")
 
 
+def _config_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="配置文件（默认从当前目录向上找 auditor.toml 或含 [tool.auditor] 的 pyproject.toml；"
+        "命令行选项优先于配置文件）",
+    )
+
+
 def _scoring_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--scoring",
@@ -174,9 +186,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--skip",
         default="",
-        help="跳过的检查环节，逗号分隔："
+        help="跳过的检查环节、检查组或检查项，逗号分隔。环节："
         + "、".join(SKIPPABLE)
-        + "（例如 --skip links,phone 以加快检查）",
+        + "（例如 --skip links,phone 以加快检查）；检查组如 footer、security；"
+        "检查项如 header-site-name（报告为“按配置跳过”）",
     )
     p.add_argument(
         "--submit-forms",
@@ -191,4 +204,5 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="本地区的严重表述错误词表（TOML，格式同 auditor/data/wording/*.toml），可重复；与内置词表一并比对",
     )
     _scoring_option(p)
+    _config_option(p)
     _browser_options(p)
