@@ -99,6 +99,10 @@ def audit_options(args: argparse.Namespace, out: Path):
     skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
     if unknown := unknown_skip_keys(skip):
         raise UsageError(f"--skip 不认识：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）")
+    if args.browser:  # before a run folder is made: a wrong --browser is a usage error
+        from auditor.browser.launch import explicit_browser
+
+        explicit_browser(args.browser)
     submit = getattr(args, "submit_forms", False)
     if submit:
         Console(stderr=True).print(
