@@ -40,6 +40,7 @@ from auditor.gather.elderly import probe_elderly
 from auditor.gather.links import LinkChecker
 from auditor.gather.phone import declares_device_width, phone_by_resize, render_phone
 from auditor.gather.render import RenderSettings, new_context, new_tab, render
+from auditor.model import PageType
 
 __all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
 
@@ -69,6 +70,7 @@ class AuditOptions:
     skip: frozenset[str] = frozenset()
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
+    start_page_type: PageType | None = None  # --page-type: the start URL's type, not guessed
     retry_pause_s: float = 1.0  # before the second load of a failed page (doubles after)
     site_timeout_s: float = 0.0  # 0 = 120 s + 90 s per page: a site past it is 无法完成
     stuck_pages: int = 2  # pages whose scripts overran before a site is finished as 无法完成

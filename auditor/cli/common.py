@@ -17,7 +17,7 @@ from auditor.errors import first_line
 from auditor.extract.page_type import TypeRules
 from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.render import RenderSettings
-from auditor.model import Outcome, RunResult, Severity, SiteSpec
+from auditor.model import Outcome, PageType, RunResult, Severity, SiteSpec
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.verdict import ScoringTable, judge, load_table, stamp
 
@@ -122,6 +122,7 @@ def audit_options(args: argparse.Namespace, out: Path):
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
         skip=frozenset(skip),
         submit_forms=submit,
+        start_page_type=PageType(args.page_type) if getattr(args, "page_type", None) else None,
     )
 
 

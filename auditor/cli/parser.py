@@ -172,6 +172,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--column-pattern", default="", help="匹配栏目页网址的正则（覆盖自动识别）")
     p.add_argument("--article-pattern", default="", help="匹配文章页网址的正则（覆盖自动识别）")
     p.add_argument(
+        "--page-type",
+        choices=["home", "column", "article"],
+        help="起始网址的页面类型（默认自动识别：明显是栏目页或文章页的按其类型检查，否则按首页）",
+    )
+    p.add_argument(
         "--skip",
         default="",
         help="跳过的检查环节，逗号分隔："
