@@ -11,12 +11,14 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.errors import first_line
+from auditor.hostmap import chromium_rules
 
 SYSTEM_BROWSERS = (
     "chromium",
@@ -34,8 +36,6 @@ COMMON_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-# Tests and CI may only reach 127.0.0.1: every other host name fails to resolve.
-TEST_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 
 INSTALL_HINT = (
     "未找到可用的 Chromium 浏览器。请任选其一：\n"
@@ -112,10 +112,15 @@ def find_browser(pw: Playwright, explicit: str | None = None) -> str | None:
 
 
 async def launch(
-    pw: Playwright, explicit: str | None = None, *, test_mode: bool = False
+    pw: Playwright,
+    explicit: str | None = None,
+    *,
+    test_mode: bool = False,
+    hosts: Mapping[str, str] | None = None,
 ) -> Browser:
-    """Launch headless Chromium; ``test_mode`` confines name resolution to localhost."""
-    args = COMMON_ARGS + (TEST_ARGS if test_mode else [])
+    """Launch headless Chromium; ``test_mode`` confines name resolution to localhost, ``hosts``
+    sends staging names to their addresses (``--resolve``)."""
+    args = COMMON_ARGS + chromium_rules(hosts or {}, test_mode=test_mode)
     path = find_browser(pw, explicit)
     try:
         return await pw.chromium.launch(

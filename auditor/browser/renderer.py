@@ -40,12 +40,12 @@ from auditor.gather.elderly import probe_elderly
 from auditor.gather.links import LinkChecker
 from auditor.gather.phone import declares_device_width, phone_by_resize, render_phone
 from auditor.gather.render import RenderSettings, new_context, new_tab, render
+from auditor.hostmap import is_local
 from auditor.model import PageType
 
 __all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
 
 T = TypeVar("T")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TRANSIENT_ATTEMPTS = 3  # a browser-side hiccup (interrupted navigation, crashed tab): 3 tries
 FAILED_ATTEMPTS = 2  # an answer from the site (refused, timeout, HTTP ≥ 400): asked twice
 
@@ -65,6 +65,8 @@ class AuditOptions:
     as_of: date | None = None
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
+    # Staging host mapping (--resolve): name → address, for the browser and every HTTP client.
+    resolve: dict[str, str] = field(default_factory=dict)
     # Gatherers turned off (their keys in ``auditor.gather.SKIPPABLE``): the checks reading what
     # they fill then say not_applicable.
     skip: frozenset[str] = frozenset()
@@ -119,7 +121,12 @@ class Renderer:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Renderer]:
         async with async_playwright() as pw:
-            browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
+            browser = await launch(
+                pw,
+                self.options.browser,
+                test_mode=self.options.test_mode,
+                hosts=self.options.resolve,
+            )
             self.browser_version = browser.version
             self._browser = browser
             self._request = await pw.request.new_context(ignore_https_errors=True)
@@ -130,6 +137,7 @@ class Renderer:
                 delay_s=0.02 if self.options.test_mode else 0.2,
                 timeout_s=timeout_s,
                 browser_recheck=self.browser_status,
+                hosts=self.options.resolve,
             )
             try:
                 async with self.links:
@@ -174,7 +182,7 @@ class Renderer:
         """In test mode only this machine is ever contacted (browser and HTTP checks alike)."""
         if not url.startswith(("http://", "https://")):
             return False
-        return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
+        return not self.options.test_mode or is_local(urlsplit(url).hostname, self.options.resolve)
 
     async def browser_status(self, url: str) -> int | None:
         """What a real browser gets for ``url`` (WAFs often answer scripts 403 but browsers 200)."""
@@ -250,6 +258,8 @@ class Renderer:
         assert self._request is not None
         host = urlsplit(url).netloc
         async with self._http_hosts.setdefault(host, asyncio.Semaphore(2)):
+            if urlsplit(url).hostname in self.options.resolve:
+                return await self._mapped_status(url)
             try:
                 response = await self._request.get(
                     url, timeout=self.options.settings.timeout_ms, max_redirects=10
@@ -258,6 +268,27 @@ class Renderer:
                 return response.status
             except PlaywrightError as exc:
                 return human_load_error(exc, self.options.settings.timeout_ms).message
+
+    async def _mapped_status(self, url: str) -> int | str:
+        """A staging name (--resolve): Playwright's HTTP client cannot be pointed at an address."""
+        import httpx
+
+        from auditor.gather.link_failures import classify_exception
+        from auditor.httpclient import http_client
+
+        timeout_s = self.options.settings.timeout_ms / 1000
+        async with http_client(
+            self.options.resolve,
+            verify=False,
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=timeout_s,
+        ) as client:
+            try:
+                response = await client.get(url)
+            except (httpx.HTTPError, OSError) as exc:  # the failure is the answer, in words
+                return classify_exception(exc, timeout_s=timeout_s).reason
+        return response.status_code
 
 
 async def _bounded_probe(

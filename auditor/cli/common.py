@@ -17,6 +17,7 @@ from auditor.errors import first_line
 from auditor.extract.page_type import TypeRules
 from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.render import RenderSettings
+from auditor.hostmap import ResolveError, parse_resolve
 from auditor.model import Outcome, PageType, RunResult, Severity, SiteSpec
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.verdict import ScoringTable, judge, load_table, stamp
@@ -99,6 +100,10 @@ def audit_options(args: argparse.Namespace, out: Path):
     skip = {s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()}
     if unknown := unknown_skip_keys(skip):
         raise UsageError(f"--skip 不认识：{'、'.join(unknown)}（可选：{'、'.join(SKIPPABLE)}）")
+    try:
+        resolve = parse_resolve(getattr(args, "resolve", None) or [])
+    except ResolveError as exc:
+        raise UsageError(str(exc)) from exc
     if args.browser:  # before a run folder is made: a wrong --browser is a usage error
         from auditor.browser.launch import explicit_browser
 
@@ -119,6 +124,7 @@ def audit_options(args: argparse.Namespace, out: Path):
         as_of=getattr(args, "as_of", None),
         browser=args.browser,
         test_mode=args.local_only,
+        resolve=resolve,
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
         skip=frozenset(skip),
         submit_forms=submit,

@@ -160,6 +160,14 @@ def _browser_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="浏览器只解析 localhost/127.0.0.1（测试与 CI 用；真实检查不要加）",
     )
+    p.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="NAME=IP",
+        help="把域名指向指定地址检查（上线前的预发布服务器），浏览器与链接检查都用它，可重复；"
+        "如 --resolve www.example.gov.cn=10.1.2.3",
+    )
 
 
 def _common(p: argparse.ArgumentParser) -> None:
