@@ -6,6 +6,7 @@ the certificate against it; only the TCP connection goes to the mapped address.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ class MappedTransport(httpx.AsyncHTTPTransport):
 def http_client(
     hosts: Mapping[str, str] | None = None,
     *,
-    verify: bool = True,
+    verify: ssl.SSLContext | bool = True,
     limits: httpx.Limits | None = None,
     **kwargs: Any,
 ) -> httpx.AsyncClient:

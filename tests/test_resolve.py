@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -99,6 +101,52 @@ def test_http_client_reaches_the_address_and_sends_the_name(recorder: int) -> No
     assert status == 204
     assert _Recorder.hosts == [f"{NAME}:{recorder}"]  # Host: the name, not the address
     assert url == f"http://{NAME}:{recorder}/path?q=1"  # redirects resolve against the name
+
+
+@pytest.fixture
+def name_certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for the name only (no IP address in it)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={NAME}"),
+            *("-addext", f"subjectAltName=DNS:{NAME}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_https_sends_the_name_as_sni_and_checks_the_certificate_for_it(
+    name_certificate: tuple[Path, Path],
+) -> None:
+    cert, key = name_certificate
+    told: list[str | None] = []
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(str(cert), str(key))
+    server_ctx.sni_callback = lambda _sock, name, _ctx: told.append(name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Recorder.hosts = []
+    port = server.server_address[1]
+
+    async def get() -> int:
+        trust = ssl.create_default_context(cafile=str(cert))
+        async with http_client({NAME: "127.0.0.1"}, verify=trust) as client:
+            return (await client.get(f"https://{NAME}:{port}/")).status_code
+
+    try:
+        assert asyncio.run(get()) == 204  # verified against the name, not 127.0.0.1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert told == [NAME]
+    assert _Recorder.hosts == [f"{NAME}:{port}"]
 
 
 def test_bad_resolve_is_a_usage_error(tmp_path: Path) -> None:
