@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +22,9 @@ from auditor.browser.renderer import AuditOptions, Renderer
 from auditor.demo.server import DemoServer
 from auditor.hostmap import ResolveError, chromium_rules, parse_resolve
 from auditor.httpclient import http_client
+from auditor.monitor.probe import client as monitor_client
+from auditor.monitor.probe import probe
+from auditor.monitor.runner import may_fetch_for
 
 NAME = "www.shili.gov.cn"
 SITE = Path(__file__).parent / "fixtures" / "staging"
@@ -101,6 +105,21 @@ def test_http_client_reaches_the_address_and_sends_the_name(recorder: int) -> No
     assert status == 204
     assert _Recorder.hosts == [f"{NAME}:{recorder}"]  # Host: the name, not the address
     assert url == f"http://{NAME}:{recorder}/path?q=1"  # redirects resolve against the name
+
+
+def test_monitor_reaches_a_mapped_name_in_local_mode(recorder: int) -> None:
+    """The availability monitor (国办秘函〔2019〕19号 监测) uses the same mapping."""
+    hosts = {NAME: "127.0.0.1"}
+    may_fetch = may_fetch_for(True, hosts)
+    assert may_fetch(f"http://{NAME}/") and not may_fetch("http://www.other.gov.cn/")
+
+    async def attempt() -> dict:
+        async with monitor_client(may_fetch, 5.0, hosts=hosts) as http:
+            return await probe(http, f"http://{NAME}:{recorder}/", 5.0, time.time)
+
+    got = asyncio.run(attempt())
+    assert got["outcome"] == "ok" and got["status"] == 204
+    assert _Recorder.hosts == [f"{NAME}:{recorder}"]
 
 
 @pytest.fixture

@@ -137,6 +137,7 @@ def _monitor(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="只访问 localhost/127.0.0.1（测试与 CI 用；真实监测不要加）",
     )
+    _resolve_option(monitor)
     actions = monitor.add_subparsers(dest="monitor_command", metavar="status")
     status = actions.add_parser("status", help="查看监测结果：每个网站的访问次数、失败占比和结论")
     status.add_argument("run", type=Path, metavar="RUN", help="监测目录")
@@ -160,6 +161,10 @@ def _browser_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="浏览器只解析 localhost/127.0.0.1（测试与 CI 用；真实检查不要加）",
     )
+    _resolve_option(p)
+
+
+def _resolve_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--resolve",
         action="append",
