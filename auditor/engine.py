@@ -21,7 +21,7 @@ from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, defaul
 from auditor.checking import SharedEvidence, check_page, check_site
 from auditor.crawl import normalize, plan
 from auditor.errors import describe
-from auditor.extract.page_type import TypeRules, classify
+from auditor.extract.page_type import TypeRules, classify, classify_start
 from auditor.gather import GATHERERS, GatherContext, Gatherer
 from auditor.model import (
     PageResult,
@@ -339,7 +339,11 @@ async def audit_page(
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
     if art.loaded:
         await _gather_more(session, art, site_dir, index, shot, is_home=is_home)
-    art.page_type = classify(art, is_home=is_home, rules=rules_for(site, renderer.options))
+    rules = rules_for(site, renderer.options)
+    if is_home:  # the start URL: its home page unless it clearly is not (or --page-type says)
+        art.page_type = classify_start(art, rules=rules, forced=renderer.options.start_page_type)
+    else:
+        art.page_type = classify(art, is_home=False, rules=rules)
     # Checks and evidence are CPU work in Python: off the event loop, so rendering goes on.
     page = await asyncio.to_thread(
         _check_and_save, art, site, site_dir, index, renderer.options, shared

@@ -92,7 +92,7 @@ def site() -> SimpleNamespace:
     renderer = SimpleNamespace(
         may_fetch=lambda u: urlsplit(u).hostname == "127.0.0.1",
         polite=lambda u: hosts.setdefault(urlsplit(u).netloc, asyncio.Semaphore(2)),
-        options=SimpleNamespace(as_of=date(2026, 11, 27)),
+        options=SimpleNamespace(as_of=date(2026, 11, 27), resolve={}),
     )
     return SimpleNamespace(renderer=renderer, attachments={})
 

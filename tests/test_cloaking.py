@@ -76,7 +76,9 @@ def audited(url: str) -> list:
         url=url, final_url=url, status=200, page_type=PageType.HOME, title="示例市人民政府",
         body_text="政务公开 办事服务",
     )  # fmt: skip
-    local = SimpleNamespace(may_fetch=lambda u: urlsplit(u).hostname == "127.0.0.1")
+    local = SimpleNamespace(
+        may_fetch=lambda u: urlsplit(u).hostname == "127.0.0.1", options=SimpleNamespace(resolve={})
+    )
     asyncio.run(gather(SimpleNamespace(url=url, renderer=local, art=art)))  # type: ignore[arg-type]
     found = run_check(cloaking, art, SiteSpec(url=url))
     return [f for f in found if f.outcome is not Outcome.PASS]

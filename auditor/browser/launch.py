@@ -8,10 +8,17 @@ Chromium if installed, then a system Chromium or Chrome.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright
+from playwright.async_api import Error as PlaywrightError
+
+from auditor.errors import first_line
+from auditor.hostmap import chromium_rules
 
 SYSTEM_BROWSERS = (
     "chromium",
@@ -29,8 +36,6 @@ COMMON_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-# Tests and CI may only reach 127.0.0.1: every other host name fails to resolve.
-TEST_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 
 INSTALL_HINT = (
     "未找到可用的 Chromium 浏览器。请任选其一：\n"
@@ -40,18 +45,59 @@ INSTALL_HINT = (
 )
 
 
+# What ``--version`` prints for the browsers Playwright drives over the DevTools protocol.
+CHROMIUM_VERSION = re.compile(r"\b(?:Chromium|Chrome|Edge)\b[^\n]*?\d+\.\d+")
+EXPECTED = "应为 Chromium 或 Google Chrome 浏览器的可执行文件"
+VERSION_LIMIT_S = 20.0
+
+
 class BrowserNotFoundError(RuntimeError):
     """No usable browser; the message says how to install one."""
+
+
+def verify_chromium(path: str) -> None:
+    """Refuse a ``--browser`` that is not a Chromium before Playwright fails on it obscurely."""
+    if not os.access(path, os.X_OK):
+        raise BrowserNotFoundError(f"指定的浏览器 {path} 不是可执行文件（{EXPECTED}）")
+    try:
+        done = subprocess.run(
+            [path, "--version"],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=VERSION_LIMIT_S,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BrowserNotFoundError(
+            f"指定的浏览器 {path} 运行 --version 超过 {VERSION_LIMIT_S:g} 秒未结束（{EXPECTED}）"
+        ) from exc
+    except OSError as exc:
+        raise BrowserNotFoundError(
+            f"指定的浏览器 {path} 无法运行（{exc.strerror or exc}；{EXPECTED}）"
+        ) from exc
+    said = (done.stdout or done.stderr).strip().splitlines()
+    if done.returncode != 0 or not CHROMIUM_VERSION.search(done.stdout):
+        shown = f"它报告的版本是“{said[0][:80]}”" if said else "它没有报告版本号"
+        raise BrowserNotFoundError(
+            f"指定的浏览器 {path} 不是 Chromium/Chrome：{shown}（{EXPECTED}）"
+        )
+
+
+def explicit_browser(explicit: str) -> str:
+    """The path of a browser named by ``--browser``/``AUDITOR_BROWSER``, once it is a Chromium."""
+    path = shutil.which(explicit) or explicit
+    if not Path(path).is_file():
+        raise BrowserNotFoundError(f"指定的浏览器不存在：{explicit}\n{INSTALL_HINT}")
+    verify_chromium(path)
+    return path
 
 
 def find_browser(pw: Playwright, explicit: str | None = None) -> str | None:
     """Return an executable path, or ``None`` to use Playwright's managed Chromium."""
     explicit = explicit or os.environ.get("AUDITOR_BROWSER") or None
     if explicit:
-        path = shutil.which(explicit) or explicit
-        if not Path(path).is_file():
-            raise BrowserNotFoundError(f"指定的浏览器不存在：{explicit}\n{INSTALL_HINT}")
-        return path
+        return explicit_browser(explicit)
     try:
         managed = pw.chromium.executable_path
     except Exception:
@@ -66,15 +112,28 @@ def find_browser(pw: Playwright, explicit: str | None = None) -> str | None:
 
 
 async def launch(
-    pw: Playwright, explicit: str | None = None, *, test_mode: bool = False
+    pw: Playwright,
+    explicit: str | None = None,
+    *,
+    test_mode: bool = False,
+    hosts: Mapping[str, str] | None = None,
 ) -> Browser:
-    """Launch headless Chromium; ``test_mode`` confines name resolution to localhost."""
-    args = COMMON_ARGS + (TEST_ARGS if test_mode else [])
-    return await pw.chromium.launch(
-        executable_path=find_browser(pw, explicit),
-        headless=True,
-        args=args,
-        # A visitor's browser blocks pop-ups a page opens by itself; Playwright turns that off,
-        # and a page opening 68 windows on load then takes longer than 15 s to load here.
-        ignore_default_args=["--disable-popup-blocking"],
-    )
+    """Launch headless Chromium; ``test_mode`` confines name resolution to localhost, ``hosts``
+    sends staging names to their addresses (``--resolve``)."""
+    args = COMMON_ARGS + chromium_rules(hosts or {}, test_mode=test_mode)
+    path = find_browser(pw, explicit)
+    try:
+        return await pw.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=args,
+            # A visitor's browser blocks pop-ups a page opens by itself; Playwright turns that off,
+            # and a page opening 68 windows on load then takes longer than 15 s to load here.
+            ignore_default_args=["--disable-popup-blocking"],
+        )
+    except PlaywrightError as exc:
+        # A broken install (missing libraries, a crashing binary): one line, not a traceback.
+        first = first_line(exc, 200) or type(exc).__name__
+        raise BrowserNotFoundError(
+            f"浏览器 {path or 'Playwright 自带的 Chromium'} 无法启动（{first}；{EXPECTED}）"
+        ) from exc

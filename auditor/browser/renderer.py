@@ -40,11 +40,12 @@ from auditor.gather.elderly import probe_elderly
 from auditor.gather.links import LinkChecker
 from auditor.gather.phone import declares_device_width, phone_by_resize, render_phone
 from auditor.gather.render import RenderSettings, new_context, new_tab, render
+from auditor.hostmap import is_local
+from auditor.model import PageType
 
 __all__ = ["AuditOptions", "Renderer", "SiteSession", "default_concurrency"]
 
 T = TypeVar("T")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TRANSIENT_ATTEMPTS = 3  # a browser-side hiccup (interrupted navigation, crashed tab): 3 tries
 FAILED_ATTEMPTS = 2  # an answer from the site (refused, timeout, HTTP ≥ 400): asked twice
 
@@ -64,6 +65,8 @@ class AuditOptions:
     as_of: date | None = None
     browser: str | None = None
     test_mode: bool = False  # resolve only localhost (tests, CI)
+    # Staging host mapping (--resolve): name → address, for the browser and every HTTP client.
+    resolve: dict[str, str] = field(default_factory=dict)
     # Gatherers turned off (their keys in ``auditor.gather.SKIPPABLE``): the checks reading what
     # they fill then say not_applicable.
     skip: frozenset[str] = frozenset()
@@ -71,6 +74,7 @@ class AuditOptions:
     link_limits: dict[str, int] = field(default_factory=dict)  # retries, max_redirects, per_host
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
+    start_page_type: PageType | None = None  # --page-type: the start URL's type, not guessed
     retry_pause_s: float = 1.0  # before the second load of a failed page (doubles after)
     site_timeout_s: float = 0.0  # 0 = 120 s + 90 s per page: a site past it is 无法完成
     stuck_pages: int = 2  # pages whose scripts overran before a site is finished as 无法完成
@@ -120,7 +124,12 @@ class Renderer:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Renderer]:
         async with async_playwright() as pw:
-            browser = await launch(pw, self.options.browser, test_mode=self.options.test_mode)
+            browser = await launch(
+                pw,
+                self.options.browser,
+                test_mode=self.options.test_mode,
+                hosts=self.options.resolve,
+            )
             self.browser_version = browser.version
             self._browser = browser
             self._request = await pw.request.new_context(ignore_https_errors=True)
@@ -135,6 +144,7 @@ class Renderer:
                 per_host=limits.get("per_host", 2),
                 retries=limits.get("retries", 2),
                 max_redirects=limits.get("max_redirects", 10),
+                hosts=self.options.resolve,
             )
             try:
                 async with self.links:
@@ -179,7 +189,7 @@ class Renderer:
         """In test mode only this machine is ever contacted (browser and HTTP checks alike)."""
         if not url.startswith(("http://", "https://")):
             return False
-        return not self.options.test_mode or urlsplit(url).hostname in LOCAL_HOSTS
+        return not self.options.test_mode or is_local(urlsplit(url).hostname, self.options.resolve)
 
     async def browser_status(self, url: str) -> int | None:
         """What a real browser gets for ``url`` (WAFs often answer scripts 403 but browsers 200)."""
@@ -255,6 +265,8 @@ class Renderer:
         assert self._request is not None
         host = urlsplit(url).netloc
         async with self._http_hosts.setdefault(host, asyncio.Semaphore(2)):
+            if urlsplit(url).hostname in self.options.resolve:
+                return await self._mapped_status(url)
             try:
                 response = await self._request.get(
                     url, timeout=self.options.settings.timeout_ms, max_redirects=10
@@ -263,6 +275,27 @@ class Renderer:
                 return response.status
             except PlaywrightError as exc:
                 return human_load_error(exc, self.options.settings.timeout_ms).message
+
+    async def _mapped_status(self, url: str) -> int | str:
+        """A staging name (--resolve): Playwright's HTTP client cannot be pointed at an address."""
+        import httpx
+
+        from auditor.gather.link_failures import classify_exception
+        from auditor.httpclient import http_client
+
+        timeout_s = self.options.settings.timeout_ms / 1000
+        async with http_client(
+            self.options.resolve,
+            verify=False,
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=timeout_s,
+        ) as client:
+            try:
+                response = await client.get(url)
+            except (httpx.HTTPError, OSError) as exc:  # the failure is the answer, in words
+                return classify_exception(exc, timeout_s=timeout_s).reason
+        return response.status_code
 
 
 async def _bounded_probe(

@@ -72,6 +72,8 @@ def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[st
             "column_pattern": options.rules.column_pattern,
             "article_pattern": options.rules.article_pattern,
             "skip": sorted(options.skip | options.skip_checks),
+            "page_type": options.start_page_type.value if options.start_page_type else None,
+            "resolve": [f"{name}={ip}" for name, ip in options.resolve.items()],
         },
         "scoring": _scoring_meta(scoring) if scoring else None,
     }
@@ -103,6 +105,8 @@ def _resume(args: argparse.Namespace):
     args.skip = ",".join(saved.get("skip", [])) or args.skip
     args.column_pattern = saved.get("column_pattern", "")
     args.article_pattern = saved.get("article_pattern", "")
+    args.page_type = saved.get("page_type")
+    args.resolve = args.resolve or saved.get("resolve", [])
     return store, audit_options(args, args.resume)
 
 

@@ -16,7 +16,8 @@ from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.errors import first_line
 from auditor.extract.page_type import TypeRules
 from auditor.gather.render import RenderSettings
-from auditor.model import Finding, Outcome, RunResult, Severity, SiteSpec
+from auditor.hostmap import ResolveError, parse_resolve
+from auditor.model import Finding, Outcome, PageType, RunResult, Severity, SiteSpec
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.skips import split_skips
 from auditor.verdict import ScoringTable, judge, load_table, stamp
@@ -113,6 +114,17 @@ def audit_options(args: argparse.Namespace, out: Path):
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     config = getattr(args, "loaded_config", None)
+    try:
+        mapped = getattr(args, "resolve", None) or [
+            f"{host}={ip}" for host, ip in (config.resolve if config else ())
+        ]  # the command line's mapping, else the config file's
+        resolve = parse_resolve(mapped)
+    except ResolveError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.browser:  # before a run folder is made: a wrong --browser is a usage error
+        from auditor.browser.launch import explicit_browser
+
+        explicit_browser(args.browser)
     submit = getattr(args, "submit_forms", False)
     if submit:
         Console(stderr=True).print(
@@ -129,11 +141,13 @@ def audit_options(args: argparse.Namespace, out: Path):
         as_of=getattr(args, "as_of", None),
         browser=args.browser,
         test_mode=args.local_only,
+        resolve=resolve,
         rules=TypeRules(getattr(args, "column_pattern", ""), getattr(args, "article_pattern", "")),
         skip=skips.gatherers,
         skip_checks=skips.checks,
         link_limits=dict(config.link_limits) if config else {},
         submit_forms=submit,
+        start_page_type=PageType(args.page_type) if getattr(args, "page_type", None) else None,
     )
 
 

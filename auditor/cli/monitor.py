@@ -25,6 +25,7 @@ from rich.text import Text
 from auditor.cli.common import ensure_writable, output_problem, run_dir_of
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.clock import beijing_time
+from auditor.hostmap import ResolveError, parse_resolve
 from auditor.monitor.measure import INCOMPLETE, VETO, VETO_PERCENT, Measure, measure_sites
 from auditor.monitor.plan import RULE_DAYS, RULE_LIMIT_S, RULE_PER_DAY, Plan, Slot
 from auditor.monitor.store import FAIL, STORE_FILE, MonitorStore, MonitorStoreError, iso_at
@@ -70,6 +71,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
             attempts=attempts,
             limit_s=limit,
             local_only=args.local_only,
+            resolve=_resolve(args),
         )
     if args.attempts is not None:
         raise UsageError("--attempts 只与 --interval 同用；按天监测请用 --days 与 --per-day")
@@ -77,7 +79,20 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     per_day = RULE_PER_DAY if args.per_day is None else args.per_day
     if days < 1 or per_day < 1:
         raise UsageError("--days 与 --per-day 至少为 1")
-    return Plan(days=days, per_day=per_day, limit_s=limit, local_only=args.local_only)
+    return Plan(
+        days=days,
+        per_day=per_day,
+        limit_s=limit,
+        local_only=args.local_only,
+        resolve=_resolve(args),
+    )
+
+
+def _resolve(args: argparse.Namespace) -> dict[str, str]:
+    try:
+        return parse_resolve(args.resolve or [])
+    except ResolveError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _open_or_create(args: argparse.Namespace, err: Console) -> tuple[MonitorStore, bool]:

@@ -139,6 +139,7 @@ def _monitor(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="只访问 localhost/127.0.0.1（测试与 CI 用；真实监测不要加）",
     )
+    _resolve_option(monitor)
     actions = monitor.add_subparsers(dest="monitor_command", metavar="status")
     status = actions.add_parser("status", help="查看监测结果：每个网站的访问次数、失败占比和结论")
     status.add_argument("run", type=Path, metavar="RUN", help="监测目录")
@@ -172,6 +173,18 @@ def _browser_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="浏览器只解析 localhost/127.0.0.1（测试与 CI 用；真实检查不要加）",
     )
+    _resolve_option(p)
+
+
+def _resolve_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="NAME=IP",
+        help="把域名指向指定地址检查（上线前的预发布服务器），浏览器与链接检查都用它，可重复；"
+        "如 --resolve www.example.gov.cn=10.1.2.3",
+    )
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -183,6 +196,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=date.fromisoformat, help="检查日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--column-pattern", default="", help="匹配栏目页网址的正则（覆盖自动识别）")
     p.add_argument("--article-pattern", default="", help="匹配文章页网址的正则（覆盖自动识别）")
+    p.add_argument(
+        "--page-type",
+        choices=["home", "column", "article"],
+        help="起始网址的页面类型（默认自动识别：明显是栏目页或文章页的按其类型检查，否则按首页）",
+    )
     p.add_argument(
         "--skip",
         default="",

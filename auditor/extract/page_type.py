@@ -23,6 +23,14 @@ COLUMN_URL = re.compile(
     r"index_\d+\.s?html?$|[?&](?:columnid|channelid|catid)=\d+",
     re.I,
 )
+# A column by its URL alone only for the CMS's own column shapes: a bare folder (``/zwgk/``) is
+# as often a department's home as a column.
+STRONG_COLUMN_URL = re.compile(
+    r"/col/col\d+|/(?:list|column|lanmu|channel)\b|index_\d+\.s?html?$|"
+    r"[?&](?:columnid|channelid|catid)=\d+",
+    re.I,
+)
+HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|main)\.\w+)?$", re.I)
 DATE_IN_LIST = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\[\d{2}-\d{2}\]")
 
 
@@ -73,3 +81,40 @@ def classify(art: Artifacts, *, is_home: bool, rules: TypeRules = TypeRules()) -
     if has_info and dated < 8:
         return PageType.ARTICLE
     return PageType.COLUMN
+
+
+def classify_start(
+    art: Artifacts, *, rules: TypeRules = TypeRules(), forced: PageType | None = None
+) -> PageType:
+    """The start URL's type: its home page unless it is clearly a column or an article page.
+
+    A supervisor may start from any page (国办发〔2017〕47号 sets the meta tags by page type), so an
+    article given as the start URL is judged as an article. "Clearly" means what the CMS says
+    (ArticleTitle/PubDate/ContentSource, ColumnName), a forced pattern, an article URL or the CMS's
+    column URL shapes, or an article's DOM; a site's root is always its home. ``forced``
+    (``--page-type``) wins over all of it.
+    """
+    if forced is not None:
+        return forced
+    url = art.final_url or art.url
+    split = urlsplit(url)
+    if HOME_PATH.match(split.path) and not split.query:
+        return PageType.HOME
+    typed = rules.forced(url)
+    if typed:
+        return typed
+    names = {m.name.lower() for m in art.metas if m.content.strip()}
+    if names & {"articletitle", "pubdate", "contentsource"}:
+        return PageType.ARTICLE
+    if "columnname" in names:
+        return PageType.COLUMN
+    path = split.path + ("?" + split.query if split.query else "")
+    if ARTICLE_URL.search(path):
+        return PageType.ARTICLE
+    if STRONG_COLUMN_URL.search(path):
+        return PageType.COLUMN
+    dated = len(DATE_IN_LIST.findall(art.body_text))
+    has_info = any(re.search(r"发布(时间|日期)|来源[：:]", b.text) for b in art.info_blocks)
+    if has_info and dated < 3:
+        return PageType.ARTICLE
+    return PageType.HOME

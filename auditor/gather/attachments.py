@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
 from urllib.parse import unquote, urljoin, urlsplit
@@ -28,6 +28,7 @@ from auditor.extract.links import extension, normalize_url
 from auditor.extract.personal import Scanner
 from auditor.gather import GatherContext
 from auditor.gather.documents import read_document
+from auditor.httpclient import http_client
 
 __all__ = ["EXTENSIONS", "attachment_links", "fetch_and_scan", "gather"]
 
@@ -80,7 +81,13 @@ async def gather(ctx: GatherContext) -> None:
             unchecked += named  # a download link past the caps may be a mere web page
             continue
         if url not in cache:
-            work = fetch_and_scan(url, renderer.may_fetch, renderer.polite, this_year=year)
+            work = fetch_and_scan(
+                url,
+                renderer.may_fetch,
+                renderer.polite,
+                this_year=year,
+                hosts=renderer.options.resolve,
+            )
             cache[url] = asyncio.ensure_future(work)
         due.append((url, link, named))
     # shield: another page of the site may be waiting for the same file
@@ -113,12 +120,13 @@ async def fetch_and_scan(
     polite: Callable[[str], asyncio.Semaphore],
     *,
     this_year: int,
+    hosts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """One attachment: downloaded (capped), read, scanned; only masked results come back."""
     result: dict[str, Any] = {"url": url}
     try:
         async with polite(url):
-            got = await asyncio.wait_for(_download(url, may_fetch), FETCH_LIMIT_S)
+            got = await asyncio.wait_for(_download(url, may_fetch, hosts), FETCH_LIMIT_S)
     except _TooLarge as big:
         return result | {"status": "too-large", "size": big.size, "reason": "附件过大，未检查"}
     except (httpx.HTTPError, OSError, TimeoutError) as exc:
@@ -149,11 +157,13 @@ async def fetch_and_scan(
 
 
 async def _download(
-    url: str, may_fetch: Callable[[str], bool]
+    url: str, may_fetch: Callable[[str], bool], hosts: Mapping[str, str] | None = None
 ) -> tuple[int, httpx.Headers, bytes, str] | None:
     """GET ``url`` (redirects followed by hand, each hop allowed); None when it may not be."""
     # A citizen's download checks no certificate before reading the file: nor do we.
-    async with httpx.AsyncClient(verify=False, follow_redirects=False, timeout=TIMEOUT_S) as client:
+    async with http_client(
+        hosts, verify=False, follow_redirects=False, timeout=TIMEOUT_S
+    ) as client:
         current = url
         for _hop in range(MAX_HOPS + 1):
             if not may_fetch(current):

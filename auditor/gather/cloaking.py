@@ -21,6 +21,7 @@ import httpx
 from auditor.errors import describe
 from auditor.extract.links import decode_body, meta_refresh_target, title_of, visible_text
 from auditor.gather import GatherContext
+from auditor.httpclient import http_client
 
 __all__ = ["VARIANTS", "fetch_variant", "gather"]
 
@@ -61,7 +62,10 @@ async def gather(ctx: GatherContext) -> None:
     url = ctx.url
     may_fetch = ctx.renderer.may_fetch
     # A crawler checks no certificate before reading a page: nor do we, we compare content.
-    async with httpx.AsyncClient(verify=False, follow_redirects=False, timeout=TIMEOUT_S) as client:
+    hosts = ctx.renderer.options.resolve
+    async with http_client(
+        hosts, verify=False, follow_redirects=False, timeout=TIMEOUT_S
+    ) as client:
         variants = await asyncio.gather(
             *(
                 fetch_variant(client, url, key, who, headers, may_fetch)

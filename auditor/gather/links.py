@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -58,6 +58,7 @@ from auditor.gather.link_results import (
     shortened,
     skipped_result,
 )
+from auditor.httpclient import http_client
 
 __all__ = ["DEFAULT_USER_AGENT", "MAX_BODY_BYTES", "BrowserRecheck", "LinkChecker"]
 
@@ -93,6 +94,7 @@ class LinkChecker:
         verify_tls: bool = True,
         browser_recheck: BrowserRecheck | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
+        hosts: Mapping[str, str] | None = None,
     ) -> None:
         if per_host < 1:
             raise ValueError(f"per_host must be >= 1, got {per_host}")
@@ -109,6 +111,7 @@ class LinkChecker:
         self.verify_tls = verify_tls
         self.browser_recheck = browser_recheck
         self.user_agent = user_agent
+        self.hosts = dict(hosts or {})  # staging host mapping (--resolve)
         self._client: httpx.AsyncClient | None = None
         self._hosts: dict[str, Host] = {}
         self._cache: dict[str, asyncio.Task[dict[str, Any]]] = {}
@@ -117,7 +120,8 @@ class LinkChecker:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def __aenter__(self) -> LinkChecker:
-        self._client = httpx.AsyncClient(
+        self._client = http_client(
+            self.hosts,
             verify=self.verify_tls,
             follow_redirects=False,  # followed by hand: every hop recorded and host-limited
             timeout=httpx.Timeout(self.timeout_s),

@@ -11,7 +11,7 @@ for short test runs; such a run is never the rule's measurement (see ``measure``
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = [
@@ -41,6 +41,7 @@ class Plan:
     attempts: int = 0  # per site in interval mode (days × per_day otherwise)
     limit_s: float = RULE_LIMIT_S
     local_only: bool = False  # contact only 127.0.0.1/localhost (tests)
+    resolve: dict[str, str] = field(default_factory=dict)  # staging names → addresses (--resolve)
     start: float = 0.0  # epoch seconds of the first slot
     seed: int = 0  # of the jitter
 
@@ -74,7 +75,7 @@ class Plan:
 
     def same_as(self, other: Plan) -> bool:
         """The same promise, whenever it started."""
-        keys = ("days", "per_day", "interval_s", "attempts", "limit_s", "local_only")
+        keys = ("days", "per_day", "interval_s", "attempts", "limit_s", "local_only", "resolve")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
     def to_dict(self) -> dict[str, Any]:

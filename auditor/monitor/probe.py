@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ import httpx
 from auditor.errors import describe
 from auditor.extract.links import DNS, REDIRECT_LOOP, TLS
 from auditor.gather.link_failures import classify_exception
+from auditor.httpclient import http_client
 from auditor.monitor.store import ERROR, FAIL, OK, iso_at
 
 __all__ = ["MAX_BODY_BYTES", "USER_AGENT", "BlockedError", "failure_of", "probe"]
@@ -53,14 +54,17 @@ def failure_of(exc: BaseException, limit_s: float) -> tuple[str, str]:
     return "error", failure.reason
 
 
-def client(may_fetch: Callable[[str], bool], limit_s: float) -> httpx.AsyncClient:
+def client(
+    may_fetch: Callable[[str], bool], limit_s: float, hosts: Mapping[str, str] | None = None
+) -> httpx.AsyncClient:
     """The monitor's HTTP client: redirects followed, each hop allowed by ``may_fetch``."""
 
     async def guard(request: httpx.Request) -> None:
         if not may_fetch(str(request.url)):
             raise BlockedError(str(request.url))
 
-    return httpx.AsyncClient(
+    return http_client(
+        hosts,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=limit_s,

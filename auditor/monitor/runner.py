@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from auditor.hostmap import is_local
 from auditor.monitor.plan import Slot
 from auditor.monitor.probe import client, probe
 from auditor.monitor.store import MonitorStore
@@ -23,7 +24,6 @@ __all__ = ["DOWN_REASON", "LATE_REASON", "MAX_IN_FLIGHT", "Clock", "RealClock", 
 
 MAX_IN_FLIGHT = 32  # attempts in progress at once, all hosts together
 LATE_FLOOR_S = 60.0  # a slot is only missed in a running loop when this late (and a spacing)
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DOWN_REASON = "监测程序未运行（计划访问时间已过）"
 LATE_REASON = "监测程序暂停，计划访问时间已过"
 
@@ -42,11 +42,13 @@ class RealClock:
         await asyncio.sleep(seconds)
 
 
-def may_fetch_for(local_only: bool) -> Callable[[str], bool]:
+def may_fetch_for(
+    local_only: bool, hosts: Mapping[str, str] | None = None
+) -> Callable[[str], bool]:
     def may_fetch(url: str) -> bool:
         if not url.startswith(("http://", "https://")):
             return False
-        return not local_only or urlsplit(url).hostname in LOCAL_HOSTS
+        return not local_only or is_local(urlsplit(url).hostname, hosts or {})
 
     return may_fetch
 
@@ -78,7 +80,8 @@ async def run_monitor(
         if not task.cancelled() and task.exception() is not None:
             broken.append(task.exception())  # type: ignore[arg-type]
 
-    async with client(may_fetch_for(plan.local_only), plan.limit_s) as http:
+    may_fetch = may_fetch_for(plan.local_only, plan.resolve)
+    async with client(may_fetch, plan.limit_s, hosts=plan.resolve) as http:
 
         async def attempt(slot: Slot) -> None:
             url = urls[slot.site]

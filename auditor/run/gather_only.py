@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 from auditor.engine import AuditOptions, Renderer, prepare_site_dir, site_dir_name
-from auditor.extract.page_type import classify
+from auditor.extract.page_type import classify_start
 from auditor.gather import GATHERERS
 from auditor.model import SiteSpec
 
@@ -29,7 +29,7 @@ async def gather_only(urls: list[str], options: AuditOptions) -> list[Path]:
             prepare_site_dir(site_dir, site)
             async with renderer.site() as session:
                 art = await session.render(url, site_dir / "p00.png")
-            art.page_type = classify(art, is_home=True, rules=options.rules)
+            art.page_type = classify_start(art, rules=options.rules, forced=options.start_page_type)
             art.skipped = [g.key for g in GATHERERS if g.key != "render"]
             path = site_dir / "p00.artifacts.json"
             art.save(path)
