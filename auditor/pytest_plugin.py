@@ -63,6 +63,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--max-pages", type=int, default=10, help="每个网站最多检查的页面数")
     group.addoption("--auditor-browser", default=None, help="Chromium 可执行文件")
     group.addoption(
+        "--baseline",
+        default=None,
+        help="CI 门禁的基线文件（auditor baseline 生成）：其中的问题记为已接受，不使测试失败",
+    )
+    group.addoption(
         "--auditor-local-only",
         action="store_true",
         help="浏览器只解析 localhost/127.0.0.1（测试用）",
@@ -71,11 +76,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Validate --site/--sites-file up front: bad input is a usage error, not a crash."""
+    from auditor.run.baseline import BaselineError, load_baseline
     from auditor.run.sites import SitesFileError
 
     try:
         config.stash[_SITES_KEY] = _sites(config)
-    except SitesFileError as exc:
+        if config.getoption("baseline"):
+            load_baseline(Path(config.getoption("baseline")))
+    except (SitesFileError, BaselineError) as exc:
         raise pytest.UsageError(str(exc)) from exc
 
 
@@ -108,6 +116,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
     from auditor.engine import AuditOptions, audit
     from auditor.report.html import write_html
     from auditor.report.json_report import write_json
+    from auditor.run.baseline import gate
 
     out = Path(config.getoption("evidence_dir")).resolve()
     options = AuditOptions(
@@ -117,6 +126,8 @@ def session_run(config: pytest.Config) -> RunResult | None:
         test_mode=config.getoption("auditor_local_only"),
     )
     run = asyncio.run(audit(sites, options))
+    baseline = config.getoption("baseline")
+    run = gate(run, Path(baseline) if baseline else None)
     write_json(run, out / "results.json")
     write_html(run, out / "report.html")
     config.stash[_RUN_KEY] = run
@@ -190,6 +201,10 @@ def assert_check(
                 lines.append(f"    证据：{audited_page.evidence_root / f.evidence}")
         lines.append(f"    依据：{failed[0].rule}")
         pytest.fail("\n".join(lines), pytrace=False)
+    for f in findings:
+        if f.outcome is Outcome.ACCEPTED:  # a baseline's or an ignore's: shown, never failing
+            why = f.data.get("accepted", {}).get("reason") or "基线"
+            record_property("accepted", f"{f.message}（{why}）")
     if all(f.outcome is Outcome.NOT_APPLICABLE for f in findings):
         pytest.skip(findings[0].message)
 

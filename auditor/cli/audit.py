@@ -20,6 +20,7 @@ from auditor.cli.common import (
 )
 from auditor.cli.parser import DEMO_AS_OF, EXIT_OK, UsageError
 from auditor.model import RunResult, SiteResult, SiteSpec
+from auditor.run.baseline import load_baseline
 from auditor.run.sites import normalize_url, validate_url
 from auditor.run.store import RunStore, StoreError
 from auditor.verdict import ScoringTable, default_table, judge, load_table
@@ -28,6 +29,8 @@ from auditor.version import __version__
 
 def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     table = load_table(args.scoring)
+    if args.baseline:
+        load_baseline(args.baseline)  # a bad file stops the run before any browser starts
     if args.resume:
         store, options = _resume(args)
     else:
@@ -45,7 +48,7 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
         listed = [s for _i, s, _st in store.listed()]
     finally:
         store.close()
-    return finish_run(run, options.out_dir, args.fail_on, console, table, listed)
+    return finish_run(run, options.out_dir, args.fail_on, console, table, listed, args.baseline)
 
 
 def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[str, object]:
@@ -174,6 +177,8 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
     out = default_out_dir(args)
     args.resolved_out = out
     table = load_table(args.scoring)
+    if args.baseline:
+        load_baseline(args.baseline)
     ensure_writable(out)
     _forget_store(out)  # the demo starts afresh each time it is run into the same folder
     with DemoServer() as server:
@@ -188,7 +193,7 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
             run = _run(store, options, console, table)
         finally:
             store.close()
-    return finish_run(run, out, args.fail_on, console, table, [site])
+    return finish_run(run, out, args.fail_on, console, table, [site], args.baseline)
 
 
 def _forget_store(out: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from auditor.extract.page_type import TypeRules
 from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.render import RenderSettings
 from auditor.model import Outcome, RunResult, Severity, SiteSpec
+from auditor.run.baseline import Ignore, gate
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.verdict import ScoringTable, judge, load_table, stamp
 
@@ -144,7 +146,14 @@ def finish_run(
     console: Console,
     table: ScoringTable | None = None,
     listed: list[SiteSpec] | None = None,
+    baseline: Path | None = None,
+    ignores: Sequence[Ignore] = (),
 ) -> int:
+    """Write the reports, print the summary, and give the exit code of the CI gate.
+
+    With a baseline or ignores, matched findings are ``accepted``: listed apart and never in the
+    exit code. The verdicts and the notice tables stay those of the findings as audited.
+    """
     from auditor.notice.tables import build
     from auditor.report.html import write_html
     from auditor.report.json_report import write_json
@@ -154,7 +163,8 @@ def finish_run(
     table = table or load_table(None)
     out.mkdir(parents=True, exist_ok=True)
     run = stamp(run, table)
-    data = build(run, table, out, listed)
+    data = build(run, table, out, listed)  # the office's view: no baseline
+    run = gate(run, baseline, ignores)
     write_json(run, out / "results.json", table)
     write_html(run, out / "report.html", table, data)
     write_junit(run, out / "junit.xml")

@@ -42,6 +42,7 @@ __all__ = [
     "build_baseline",
     "element",
     "fingerprint",
+    "gate",
     "load_baseline",
     "page_path",
     "parse_ignores",
@@ -332,6 +333,19 @@ def apply_baseline(run: RunResult, baseline: Baseline) -> RunResult:
         "unseen": [e.to_dict() for e in gone if (e.page, e.check) not in ran],
     }
     return out
+
+
+def gate(run: RunResult, baseline: Path | None, ignores: Iterable[Ignore] = ()) -> RunResult:
+    """The run as the webmaster's CI gate sees it: inline ignores first, then the baseline file.
+
+    What the CLI (``audit --baseline``) and the pytest plugin call.
+    """
+    rules = list(ignores)
+    if rules:
+        run = apply_ignores(run, rules)
+    if baseline is not None:
+        run = apply_baseline(run, load_baseline(baseline))
+    return run
 
 
 def prune(baseline: Baseline, run: RunResult) -> tuple[Baseline, list[Entry]]:
