@@ -249,6 +249,8 @@ def test_ignore_accepts_the_check_on_its_page_with_the_reason() -> None:
     }
     accepted = next(f for f in gated.findings if f.outcome is Outcome.ACCEPTED)
     assert accepted.data["accepted"] == {"outcome": "fail", "by": "ignore", "reason": reason}
+    by_url = parse_ignores([{"check": "c", "page": f"{STAGING}/col/yw/index.html", "reason": "x"}])
+    assert by_url[0].page == "/col/yw/index.html"
     everywhere = apply_ignores(run, parse_ignores([{"check": "header-site-name", "reason": "x"}]))
     assert set(outcomes(everywhere).values()) == {"accepted"}
 

@@ -32,8 +32,9 @@ def cmd_baseline(args: argparse.Namespace, console: Console) -> int:
     baseline = build_baseline(run, str(args.run))
     save_baseline(baseline, args.out)
     everywhere = sum(e.page == "*" for e in baseline.entries)
+    template = f"，其中 {everywhere} 条为每页都有的模板问题" if everywhere else ""
     console.print(
-        f"已写入：{args.out}（{len(baseline.entries)} 条，其中 {everywhere} 条为每页都有的模板问题）。"
+        f"已写入：{args.out}（{len(baseline.entries)} 条{template}）。"
         f"请在代码评审中逐条确认，然后用 auditor audit … --baseline {args.out} 只对新问题失败。",
         soft_wrap=True,
     )

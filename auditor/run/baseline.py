@@ -267,6 +267,8 @@ def parse_ignores(raw: Iterable[Mapping[str, Any]], origin: str = "配置文件"
         if not reason:
             raise BaselineError(f"{where}（{check}）缺少 reason：忽略一项检查须写明理由")
         page = str(item.get("page") or ANY_PAGE).strip()
+        if page.startswith(("http://", "https://")):
+            page = page_path(page)  # a full address names the page by its path, on any host
         ignores.append(Ignore(check, reason, page))
     return ignores
 
