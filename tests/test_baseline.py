@@ -401,3 +401,20 @@ def test_audit_with_a_missing_baseline_is_a_usage_error_before_any_browser(tmp_p
     )
     assert proc.returncode == 2 and "nope.json" in proc.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def test_report_drafts_the_notice_from_the_findings_as_audited(tmp_path: Path) -> None:
+    gated = gated_run()
+    write_json(unaccepted(gated), tmp_path / "raw" / "results.json")
+    write_json(gated, tmp_path / "gated" / "results.json")
+    outputs = {}
+    for name in ("raw", "gated"):
+        proc = cli("report", name, "--format", "json", "--out", f"{name}-notice", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        outputs[name] = proc.stdout.replace(name, "RUN")
+        notice = json.loads((tmp_path / f"{name}-notice" / "results.json").read_text("utf-8"))
+        assert "accepted" not in {
+            f["outcome"] for p in notice["sites"][0]["pages"] for f in p["findings"]
+        }
+        assert notice["baseline"] == {}
+    assert outputs["raw"] == outputs["gated"] and "总体情况" in outputs["raw"]
