@@ -254,6 +254,17 @@ def test_ignore_accepts_the_check_on_its_page_with_the_reason() -> None:
     everywhere = apply_ignores(run, parse_ignores([{"check": "header-site-name", "reason": "x"}]))
     assert set(outcomes(everywhere).values()) == {"accepted"}
 
+    @dataclasses.dataclass(frozen=True)
+    class ConfigIgnore:  # the shape a config file's parser hands over
+        check: str
+        page: str
+        reason: str
+
+    from_config = apply_ignores(run, [ConfigIgnore("header-site-name", "/", reason)])
+    assert outcomes(from_config) == outcomes(gated)
+    everywhere = apply_ignores(run, [{"check": "header-site-name", "page": "*", "reason": "x"}])
+    assert set(outcomes(everywhere).values()) == {"accepted"}
+
 
 @pytest.mark.parametrize(
     ("item", "says"),
@@ -348,6 +359,8 @@ def test_finish_run_exit_code_ignores_accepted_findings(tmp_path: Path) -> None:
     )
     assert code == 0
     assert "基线" in console.export_text()
+    page = (tmp_path / "out" / "sites" / "001.html").read_text(encoding="utf-8")
+    assert "已接受" in page  # the HTML report shows them with their own label
     ignores = parse_ignores([{"check": "footer-icp", "reason": "x"}])
     code = finish_run(home_run(), tmp_path / "out2", "minor", Console(record=True), ignores=ignores)
     assert code == 1  # link-health is neither in a baseline nor ignored

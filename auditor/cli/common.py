@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -19,7 +20,7 @@ from auditor.extract.page_type import TypeRules
 from auditor.gather import SKIPPABLE, unknown_skip_keys
 from auditor.gather.render import RenderSettings
 from auditor.model import Outcome, RunResult, Severity, SiteSpec
-from auditor.run.baseline import Ignore, gate
+from auditor.run.baseline import gate
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.verdict import ScoringTable, judge, load_table, stamp
 
@@ -147,7 +148,7 @@ def finish_run(
     table: ScoringTable | None = None,
     listed: list[SiteSpec] | None = None,
     baseline: Path | None = None,
-    ignores: Sequence[Ignore] = (),
+    ignores: Sequence[Any] = (),  # Ignore, or the config's ignore objects
 ) -> int:
     """Write the reports, print the summary, and give the exit code of the CI gate.
 

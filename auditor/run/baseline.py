@@ -20,7 +20,7 @@ import copy
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -55,7 +55,6 @@ __all__ = [
 SCHEMA = "auditor-baseline/1"
 ANY_PAGE = "*"  # every page: a fault of the shared template, or an ignore without ``page``
 BY_BASELINE, BY_IGNORE = "baseline", "ignore"
-RESOLVED, UNSEEN = "已解决", "未检查到"
 
 
 class BaselineError(Exception):
@@ -94,11 +93,19 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Ignore:
-    """An inline suppression from the config: one check, on one page or on every page."""
+    """An inline suppression from the config: one check, on one page or on every page (``*``)."""
 
     check: str
+    page: str
     reason: str
-    page: str = ANY_PAGE
+
+    @classmethod
+    def of(cls, item: Any) -> Ignore:
+        """An ignore from a config's own ignore object (``check``, ``page``, ``reason``)."""
+        if isinstance(item, Ignore):
+            return item
+        raw = item if isinstance(item, Mapping) else vars(item)
+        return parse_ignores([raw])[0]
 
     def matches(self, f: Finding) -> bool:
         return f.check == self.check and self.page in (ANY_PAGE, page_path(f.page_url))
@@ -158,7 +165,8 @@ def unaccepted(run: RunResult, by: str | None = None) -> RunResult:
     return _mapped(run, keep, baseline={})
 
 
-def _mapped(run: RunResult, fn: Any, **changes: Any) -> RunResult:
+def _mapped(run: RunResult, fn: Callable[[Finding], Finding], **changes: Any) -> RunResult:
+    """A copy of ``run`` (sites and pages copied, findings mapped by ``fn``); ``run`` is untouched."""
     out = copy.copy(run)
     out.sites = []
     for site in run.sites:
@@ -269,7 +277,7 @@ def parse_ignores(raw: Iterable[Mapping[str, Any]], origin: str = "配置文件"
         page = str(item.get("page") or ANY_PAGE).strip()
         if page.startswith(("http://", "https://")):
             page = page_path(page)  # a full address names the page by its path, on any host
-        ignores.append(Ignore(check, reason, page))
+        ignores.append(Ignore(check, page, reason))
     return ignores
 
 
@@ -278,9 +286,12 @@ def _accept(f: Finding, by: str, **why: str) -> Finding:
     return dataclasses.replace(f, outcome=Outcome.ACCEPTED, data={**f.data, "accepted": mark})
 
 
-def apply_ignores(run: RunResult, ignores: Iterable[Ignore]) -> RunResult:
-    """A copy of ``run`` whose fail and review findings matching an ignore are ``accepted``."""
-    rules = list(ignores)
+def apply_ignores(run: RunResult, ignores: Iterable[Any]) -> RunResult:
+    """A copy of ``run`` whose fail and review findings matching an ignore are ``accepted``.
+
+    ``ignores``: :class:`Ignore`, or any object or mapping with ``check``, ``page``, ``reason``.
+    """
+    rules = [Ignore.of(i) for i in ignores]
     accepted = 0
 
     def mark(f: Finding) -> Finding:
@@ -337,7 +348,7 @@ def apply_baseline(run: RunResult, baseline: Baseline) -> RunResult:
     return out
 
 
-def gate(run: RunResult, baseline: Path | None, ignores: Iterable[Ignore] = ()) -> RunResult:
+def gate(run: RunResult, baseline: Path | None, ignores: Iterable[Any] = ()) -> RunResult:
     """The run as the webmaster's CI gate sees it: inline ignores first, then the baseline file.
 
     What the CLI (``audit --baseline``) and the pytest plugin call.
