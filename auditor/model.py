@@ -13,13 +13,18 @@ from typing import Any
 
 
 class Outcome(StrEnum):
-    """axe's violations/passes/incomplete/inapplicable plus Lighthouse's error."""
+    """axe's violations/passes/incomplete/inapplicable plus Lighthouse's error.
+
+    ``accepted``: a fail or review the webmaster accepted (baseline or inline ignore) for the CI
+    gate; the original outcome stays in ``data["accepted"]`` and the national verdict uses it.
+    """
 
     PASS = "pass"
     FAIL = "fail"
     REVIEW = "review"
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"
+    ACCEPTED = "accepted"
 
 
 class Severity(StrEnum):
@@ -208,6 +213,9 @@ class RunResult:
     options: dict[str, Any] = field(default_factory=dict)
     sites: list[SiteResult] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
+    # The CI gate's baseline and inline ignores, when applied (auditor.run.baseline): counts and
+    # the baseline entries that no longer occur (已解决).
+    baseline: dict[str, Any] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:

@@ -16,7 +16,15 @@ from typing import Any
 
 from auditor.model import Finding, SiteResult
 
-__all__ = ["ProblemKey", "SiteProblem", "group", "problem_key", "site_problems"]
+__all__ = [
+    "ProblemKey",
+    "SiteProblem",
+    "element_key",
+    "group",
+    "named_cause",
+    "problem_key",
+    "site_problems",
+]
 
 ProblemKey = tuple[str, str, str, str]
 
@@ -49,11 +57,19 @@ class SiteProblem:
         }
 
 
+def element_key(f: Finding) -> str:
+    """The element a finding points at: the link's address, else the selector, else the region."""
+    return str(f.data.get("url") or f.selector or f.region or "")
+
+
+def named_cause(f: Finding) -> str:
+    """The cause when the check names it (axe rule, link kind); empty when only the message says."""
+    return str(f.data.get("rule") or f.data.get("kind") or "")
+
+
 def problem_key(f: Finding) -> ProblemKey:
     """(check, outcome, element, cause): what makes two findings the same fault."""
-    element = str(f.data.get("url") or f.selector or f.region or "")
-    cause = str(f.data.get("rule") or f.data.get("kind") or f.message)
-    return (f.check, f.outcome.value, element, cause)
+    return (f.check, f.outcome.value, element_key(f), named_cause(f) or f.message)
 
 
 def group(findings: Iterable[Finding]) -> list[SiteProblem]:

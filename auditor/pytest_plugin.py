@@ -142,15 +142,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Read the configuration and validate the sites up front: bad input is a usage error."""
+    """Read the configuration, the sites and the baseline up front: bad input is a usage error."""
     from auditor.config import ConfigError, load_config
+    from auditor.run.baseline import BaselineError, load_baseline
     from auditor.run.sites import SitesFileError
 
     try:
         loaded = load_config(_path(config.getoption("auditor_config")))
-        config.stash[GATE_KEY] = _gate(config, loaded)
+        gate = config.stash[GATE_KEY] = _gate(config, loaded)
         config.stash[_SITES_KEY] = _sites(config, loaded)
-    except (SitesFileError, ConfigError) as exc:
+        if gate.baseline:
+            load_baseline(gate.baseline)
+    except (SitesFileError, ConfigError, BaselineError) as exc:
         raise pytest.UsageError(str(exc)) from exc
 
 
@@ -238,6 +241,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
     from auditor.gather.render import RenderSettings
     from auditor.report.html import write_html
     from auditor.report.json_report import write_json
+    from auditor.run.baseline import gate as accept_known
     from auditor.skips import split_skips
 
     gate = config.stash[GATE_KEY]
@@ -257,6 +261,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
         rules=TypeRules(loaded.column_pattern, loaded.article_pattern),
     )
     run = asyncio.run(audit(sites, options))
+    run = accept_known(run, gate.baseline, loaded.ignore)
     write_json(run, out / "results.json")
     write_html(run, out / "report.html")
     config.stash[_RUN_KEY] = run
@@ -354,6 +359,10 @@ def assert_check(
                 lines.append(f"    证据：{show(audited_page.evidence_root / f.evidence)}")
         lines.append(f"    依据：{failed[0].rule}")
         pytest.fail("\n".join(lines), pytrace=False)
+    for f in findings:
+        if f.outcome is Outcome.ACCEPTED:  # a baseline's or an ignore's: shown, never failing
+            why = f.data.get("accepted", {}).get("reason") or "基线"
+            print(f"已接受：{f.message}（{why}）")  # the test's output (JUnit system-out)
     if all(f.outcome is Outcome.NOT_APPLICABLE for f in findings):
         pytest.skip(findings[0].message)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from auditor.model import Finding, Outcome, Role, SiteResult
 from auditor.problems import problem_key
+from auditor.run.baseline import restored
 from auditor.scoring import (
     IndicatorCap,
     Rule,
@@ -153,7 +154,8 @@ def judge(site: SiteResult, table: ScoringTable) -> Verdict:
             return Verdict(UNDECIDED_LABEL, None, undecided=reasons, table=table.name)
         return Verdict(UNCHECKED_LABEL, None, table=table.name)
     page_type = {p.url: p.page_type for p in site.pages}
-    findings = [*(f for p in site.pages for f in p.findings), *site.findings]
+    # A webmaster's baseline or ignores decide only their own CI gate, never the national verdict.
+    findings = [restored(f) for f in (*(f for p in site.pages for f in p.findings), *site.findings)]
     failing: dict[str, list[Finding]] = {}
     errors: dict[str, Finding] = {}
     review: set[str] = set()

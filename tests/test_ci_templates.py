@@ -16,9 +16,6 @@ from auditor.cli.parser import build_parser
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB = ROOT / "ci" / "github-actions.yml"
 GITLAB = ROOT / "ci" / "gitlab-ci.yml"
-# Options another change adds to `auditor audit` at the same time as these templates (the baseline
-# and the configuration file). Once the parser has them this list is unused and can go.
-PENDING_OPTIONS = {"--baseline": 1, "--config": 1}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -53,22 +50,8 @@ def auditor_commands(scripts: Iterator[str]) -> list[list[str]]:
 
 
 def parse(args: list[str]) -> None:
-    parser = build_parser()
     try:
-        parser.parse_args(args)
-        return
-    except SystemExit:
-        pass
-    kept: list[str] = []
-    words = iter(args)
-    for word in words:
-        if word in PENDING_OPTIONS:
-            for _ in range(PENDING_OPTIONS[word]):
-                next(words)
-            continue
-        kept.append(word)
-    try:
-        parser.parse_args(kept)
+        build_parser().parse_args(args)
     except SystemExit as exc:
         pytest.fail(f"auditor {shlex.join(args)}: the parser refuses it (exit {exc.code})")
 

@@ -1,4 +1,5 @@
-"""Command line: ``auditor audit | gather | check | demo | report | recheck | diff | verify | monitor``.
+"""Command line: ``auditor audit | gather | check | demo | report | recheck | diff | verify | monitor
+| baseline``.
 
 Exit codes: 0 clean, 1 failing findings at or above ``--fail-on`` (recheck: problems not fixed or
 new; diff: none; verify: a changed or missing evidence file), 2 usage or configuration error.
@@ -18,12 +19,14 @@ from rich.text import Text
 
 from auditor.browser.launch import BrowserNotFoundError
 from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
+from auditor.cli.baseline import cmd_baseline
 from auditor.cli.common import output_problem, run_dir_of
 from auditor.cli.configured import apply_config
 from auditor.cli.monitor import cmd_monitor
 from auditor.cli.parser import EXIT_USAGE, UsageError, build_parser
 from auditor.cli.reports import cmd_diff, cmd_recheck, cmd_report, cmd_verify
 from auditor.config import ConfigError
+from auditor.run.baseline import BaselineError
 from auditor.run.sites import SitesFileError
 from auditor.run.store import StoreError
 from auditor.verdict import ScoringError
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, console)
         if args.command == "monitor":
             return cmd_monitor(args, console, err)
+        if args.command == "baseline":
+            return cmd_baseline(args, console)
         return cmd_demo(args, console, err)
     except (
         UsageError,
@@ -63,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         StoreError,
         ScoringError,
         ConfigError,
+        BaselineError,
     ) as exc:
         err.print(Text.assemble(("错误：", "bold red"), str(exc)), soft_wrap=True)
         return EXIT_USAGE

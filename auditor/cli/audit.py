@@ -16,10 +16,12 @@ from auditor.cli.common import (
     default_out_dir,
     ensure_writable,
     finish_run,
+    gate_inputs,
     sites_from_args,
 )
 from auditor.cli.parser import DEMO_AS_OF, EXIT_OK, UsageError
 from auditor.model import RunResult, SiteResult, SiteSpec
+from auditor.run.baseline import load_baseline
 from auditor.run.sites import normalize_url, validate_url
 from auditor.run.store import RunStore, StoreError
 from auditor.verdict import ScoringTable, default_table, judge, load_table
@@ -28,6 +30,8 @@ from auditor.version import __version__
 
 def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     table = load_table(args.scoring)
+    if baseline := gate_inputs(args)["baseline"]:
+        load_baseline(baseline)  # a bad file stops the run before any browser starts
     if args.resume:
         store, options = _resume(args)
     else:
@@ -45,7 +49,9 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
         listed = [s for _i, s, _st in store.listed()]
     finally:
         store.close()
-    return finish_run(run, options.out_dir, args.fail_on, console, table, listed, _budgets(args))
+    return finish_run(
+        run, options.out_dir, args.fail_on, console, table, listed, **gate_inputs(args)
+    )
 
 
 def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[str, object]:
@@ -169,7 +175,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     run = check_saved(args.source)
     if not run.sites or not any(s.pages for s in run.sites):
         raise UsageError(f"{args.source} 中没有找到已保存的页面数据（*.artifacts.json）")
-    return finish_run(run, args.source, args.fail_on, console, budgets=_budgets(args))
+    return finish_run(run, args.source, args.fail_on, console, **gate_inputs(args))
 
 
 def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
@@ -178,6 +184,8 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
     out = default_out_dir(args)
     args.resolved_out = out
     table = load_table(args.scoring)
+    if baseline := gate_inputs(args)["baseline"]:
+        load_baseline(baseline)
     ensure_writable(out)
     _forget_store(out)  # the demo starts afresh each time it is run into the same folder
     with DemoServer() as server:
@@ -192,12 +200,7 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
             run = _run(store, options, console, table)
         finally:
             store.close()
-    return finish_run(run, out, args.fail_on, console, table, [site], _budgets(args))
-
-
-def _budgets(args: argparse.Namespace) -> dict[str, int]:
-    config = getattr(args, "loaded_config", None)
-    return dict(config.budgets) if config else {}
+    return finish_run(run, out, args.fail_on, console, table, [site], **gate_inputs(args))
 
 
 def _forget_store(out: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import errno
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -18,6 +20,7 @@ from auditor.extract.page_type import TypeRules
 from auditor.gather.render import RenderSettings
 from auditor.hostmap import ResolveError, parse_resolve
 from auditor.model import Finding, Outcome, PageType, RunResult, Severity, SiteSpec
+from auditor.run.baseline import gate
 from auditor.run.sites import normalize_url, read_sites, validate_url
 from auditor.skips import split_skips
 from auditor.verdict import ScoringTable, judge, load_table, stamp
@@ -175,7 +178,14 @@ def finish_run(
     table: ScoringTable | None = None,
     listed: list[SiteSpec] | None = None,
     budgets: dict[str, int] | None = None,
+    baseline: Path | None = None,
+    ignores: Sequence[Any] = (),  # Ignore, or the config's ignore objects
 ) -> int:
+    """Write the reports, print the summary, and give the exit code of the CI gate.
+
+    With a baseline or ignores, matched findings are ``accepted``: listed apart and never in the
+    exit code. The verdicts and the notice tables stay those of the findings as audited.
+    """
     from auditor.notice.tables import build
     from auditor.report.html import write_html
     from auditor.report.json_report import write_json
@@ -185,7 +195,8 @@ def finish_run(
     table = table or load_table(None)
     out.mkdir(parents=True, exist_ok=True)
     run = stamp(run, table)
-    data = build(run, table, out, listed)
+    data = build(run, table, out, listed)  # the office's view: no baseline
+    run = gate(run, baseline, ignores)
     write_json(run, out / "results.json", table)
     write_html(run, out / "report.html", table, data)
     write_junit(run, out / "junit.xml")
@@ -213,6 +224,18 @@ def _print_verdicts(run: RunResult, table: ScoringTable, console: Console) -> No
             Text("；".join(v.decisive) or "—"),
         )
     console.print(grid)
+
+
+def gate_inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """What the CI gate takes from the command line and the config file: budgets, the baseline
+    (the command line's, else the file's) and the file's inline ignores."""
+    config = getattr(args, "loaded_config", None)
+    baseline = getattr(args, "baseline", None) or (config.baseline if config else None)
+    return {
+        "budgets": dict(config.budgets) if config else {},
+        "baseline": baseline,
+        "ignores": config.ignore if config else (),
+    }
 
 
 def exit_code(run: RunResult, fail_on: str, budgets: dict[str, int] | None = None) -> int:

@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scoring_option(diff)
 
     _monitor(sub)
+    _baseline(sub)
 
     verify = sub.add_parser("verify", help="按 manifest.json 核验截图与证据文件未被改动（SHA-256）")
     verify.add_argument("run", type=Path, metavar="RUN")
@@ -152,6 +153,25 @@ def _config_option(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="配置文件（默认从当前目录向上找 auditor.toml 或含 [tool.auditor] 的 pyproject.toml；"
         "命令行选项优先于配置文件）",
+    )
+
+
+def _baseline(sub: argparse._SubParsersAction) -> None:
+    baseline = sub.add_parser(
+        "baseline",
+        help="CI 门禁：把一次检查的现有问题记为已接受的基线，之后只有新问题使检查失败",
+    )
+    baseline.add_argument("run", type=Path, metavar="RUN", help="检查输出目录")
+    baseline.add_argument(
+        "--out",
+        type=Path,
+        default=Path("auditor-baseline.json"),
+        help="基线文件（默认 auditor-baseline.json）",
+    )
+    baseline.add_argument(
+        "--update",
+        action="store_true",
+        help="只从已有的基线文件中删去 RUN 中已解决的条目（不加入新问题）",
     )
 
 
@@ -220,6 +240,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="FILE",
         help="本地区的严重表述错误词表（TOML，格式同 auditor/data/wording/*.toml），可重复；与内置词表一并比对",
+    )
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="CI 门禁的基线文件（auditor baseline 生成）：其中的问题记为已接受，不影响退出码",
     )
     _scoring_option(p)
     _config_option(p)

@@ -15,6 +15,7 @@ from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.model import RunResult
 from auditor.notice.info import DEFAULT_TITLE, NoticeInfo, parse_date, parse_period
+from auditor.run.baseline import unaccepted
 from auditor.run.recheck import is_recheck
 from auditor.verdict import load_table, stamp
 
@@ -34,6 +35,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
             raise UsageError(f"{args.run} 是复核记录；--monitor 用于首轮检查的通报")
         return _recheck_report(args, formats, console)
     loaded = load_run(args.run)
+    # The notice is the office's: a webmaster's baseline or ignores never change it.
+    loaded.run = unaccepted(loaded.run)
     table = load_table(args.scoring) if args.scoring else loaded.table
     out = args.out or args.run
     if "html" in formats and out.resolve() != args.run.resolve():

@@ -57,6 +57,7 @@ OUTCOME_LABELS = {
     Outcome.FAIL: "不通过",
     Outcome.REVIEW: "需复核",
     Outcome.ERROR: "错误",
+    Outcome.ACCEPTED: "已接受",
     Outcome.NOT_APPLICABLE: "不适用",
     Outcome.PASS: "通过",
 }
@@ -71,7 +72,7 @@ PAGE_TYPE_LABELS = {PageType.HOME: "首页", PageType.COLUMN: "栏目页", PageT
 REGION_LABELS = {"header": "页面头部", "footer": "页面底部", "page": "页面"}
 
 # problems first by how much they matter: a failed veto item decides the verdict on its own
-_OUTCOME_ORDER = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.REVIEW: 2}
+_OUTCOME_ORDER = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.REVIEW: 2, Outcome.ACCEPTED: 3}
 _ROLE_ORDER = {Role.VETO: 0, Role.DEDUCT: 1, Role.INFO: 2}
 SNIPPET_MAX = 400
 

@@ -9,6 +9,13 @@ Schema ``auditor-run/1`` (``RunResult.to_dict``; UTF-8, Chinese kept as is)::
       "auditor_version": "...", "browser_version": "...",
       "options": {...},                          # the run's options, as given
       "input_errors": ["第3行：网址无效 ..."],   # rows of the sites file that were skipped
+      "baseline": {                              # only when the CI gate applied one (--baseline,
+        "file": "auditor-baseline.json",         # ignores; auditor/run/baseline.py)
+        "entries": 28, "accepted": 26,           # accepted: findings it matched this run
+        "resolved": [{"fingerprint", "check", "page", "element", "description"}],  # 已解决
+        "unseen": [...],                         # entries whose page was not audited this time
+        "ignored": 1, "ignores": [{"check", "reason", "page"}]
+      },
       "sites": [{
         "site": {"url", "name", "code", "sponsor", "region", "extra": {}, "row"},
         "error": "",                             # the site could not be audited at all
@@ -35,7 +42,9 @@ Schema ``auditor-run/1`` (``RunResult.to_dict``; UTF-8, Chinese kept as is)::
           "load_ms": 1234.5, "error": "",
           "findings": [{
             "check": "footer-icp",               # check id
-            "outcome": "pass" | "fail" | "review" | "not_applicable" | "error",
+            "outcome": "pass" | "fail" | "review" | "not_applicable" | "error" | "accepted",
+                                                 # accepted: data.accepted = {"outcome", "by":
+                                                 # "baseline" | "ignore", "reason"/"fingerprint"}
             "severity": "minor" | "moderate" | "serious" | "critical",
             "role": "veto" | "deduct" | "info",  # national verdict role
             "indicator": "扣分指标/网站标识/ICP备案编号",

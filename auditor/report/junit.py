@@ -1,8 +1,8 @@
 """The run as JUnit XML, so CI servers can show and trend it like any test suite.
 
 One ``<testsuite>`` per site, one ``<testcase>`` per (page, check) named ``{check} @ {page url}``.
-fail → ``<failure>``, error → ``<error>``, review and not_applicable → ``<skipped>`` (review says
-“需人工复核”), pass → a plain testcase. Evidence paths go into the testcase ``<properties>``, as
+fail → ``<failure>``, error → ``<error>``, review, accepted and not_applicable → ``<skipped>``
+(review says “需人工复核”, accepted — a baseline's or an ignore's — says “已接受” with the reason), pass → a plain testcase. Evidence paths go into the testcase ``<properties>``, as
 pytest's ``record_property`` does, so CI plugins can attach them.
 """
 
@@ -19,11 +19,19 @@ from auditor.report.json_report import atomic_write_text
 __all__ = ["write_junit"]
 
 # a check with findings of several outcomes on one page reports the worst of them
-_PRECEDENCE = (Outcome.FAIL, Outcome.ERROR, Outcome.REVIEW, Outcome.NOT_APPLICABLE, Outcome.PASS)
+_PRECEDENCE = (
+    Outcome.FAIL,
+    Outcome.ERROR,
+    Outcome.REVIEW,
+    Outcome.ACCEPTED,
+    Outcome.NOT_APPLICABLE,
+    Outcome.PASS,
+)
 _LABEL = {
     Outcome.FAIL: "不通过",
     Outcome.ERROR: "错误",
     Outcome.REVIEW: "需人工复核",
+    Outcome.ACCEPTED: "已接受",
     Outcome.NOT_APPLICABLE: "不适用",
     Outcome.PASS: "通过",
 }
@@ -119,6 +127,10 @@ def _finding_case(check: str, page: PageResult, findings: list[Finding]) -> ET.E
         _outcome(case, "failure", summary or "不通过", body, type=f"{first.role}/{first.severity}")
     elif worst is Outcome.ERROR:
         _outcome(case, "error", summary or "检查出错", body)
+    elif worst is Outcome.ACCEPTED:
+        _outcome(
+            case, "skipped", f"已接受: {summary}" if summary else "已接受", body, type="accepted"
+        )
     else:
         label = "需人工复核" if worst is Outcome.REVIEW else "不适用"
         _outcome(case, "skipped", f"{label}: {summary}" if summary else label, body)
@@ -137,6 +149,10 @@ def _outcome(case: ET.Element, tag: str, message: str, text: str, **attrs: str) 
 def _describe(f: Finding) -> str:
     """One finding as plain text lines for the failure body."""
     lines = [f"[{_LABEL[f.outcome]}] {f.message}"]
+    accepted = f.data.get("accepted") if f.outcome is Outcome.ACCEPTED else None
+    if accepted:
+        why = accepted.get("reason") or "基线"
+        lines.append(f"  接受: {why}（原结果 {accepted.get('outcome', '')}，不计入门禁）")
     if f.selector:
         lines.append(f"  元素: {f.selector}")
     if f.snippet:
