@@ -50,7 +50,8 @@ class Gate:
     as_of: date | None = None
     skip: tuple[str, ...] = ()
     budgets: dict[str, int] = field(default_factory=dict)
-    baseline: Path | None = None  # exposed for the baseline step; not applied here
+    baseline: Path | None = None  # findings it lists are accepted (auditor.run.baseline)
+    resolve: dict[str, str] = field(default_factory=dict)  # --resolve: staging host -> address
     junit_dir: Path | None = None  # JUnit XML's folder: evidence paths are relative to it
 
     def display(self, path: Path) -> str:
@@ -131,6 +132,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--baseline", default=None, help="已接受问题的基线文件（auditor baseline 生成）"
     )
+    group.addoption(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="NAME=IP",
+        help="把域名解析到指定地址（可重复），如 www.example.gov.cn=10.1.2.3：上线前按正式域名检查预发布服务器",
+    )
     group.addoption("--auditor-browser", default=None, help="Chromium 可执行文件")
     group.addoption(
         "--local-only",
@@ -162,13 +170,16 @@ def _path(value: str | None) -> Path | None:
 
 
 def _gate(config: pytest.Config, loaded: Config) -> Gate:
+    from auditor.hostmap import ResolveError, parse_resolve
     from auditor.skips import split_skips
 
     skip_option = config.getoption("skip")
     skip = tuple(s.strip() for s in skip_option.split(",")) if skip_option else loaded.skip
+    mapped = config.getoption("resolve") or [f"{h}={ip}" for h, ip in loaded.resolve]
     try:
         split_skips(skip)
-    except ValueError as exc:
+        resolve = parse_resolve(mapped)
+    except (ValueError, ResolveError) as exc:
         raise pytest.UsageError(str(exc)) from exc
     junit = config.getoption("xmlpath", None)
     return Gate(
@@ -178,6 +189,7 @@ def _gate(config: pytest.Config, loaded: Config) -> Gate:
         skip=tuple(s for s in skip if s),
         budgets=dict(loaded.budgets),
         baseline=_path(config.getoption("baseline")) or loaded.baseline,
+        resolve=resolve,
         junit_dir=Path(junit).resolve().parent if junit else None,
     )
 
@@ -259,6 +271,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
         link_limits=dict(loaded.link_limits),
         settings=RenderSettings(wording_files=loaded.wording),
         rules=TypeRules(loaded.column_pattern, loaded.article_pattern),
+        resolve=gate.resolve,
     )
     run = asyncio.run(audit(sites, options))
     run = accept_known(run, gate.baseline, loaded.ignore)

@@ -173,3 +173,30 @@ def test_malformed_site_url_is_a_usage_error(specs_copy: pytest.Pytester) -> Non
     result = specs_copy.runpytest_subprocess("--site=ht!tp://bad url", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--site*"])
+
+
+@pytest.mark.browser
+def test_the_gate_audits_a_staging_server_under_its_real_name(
+    specs_copy: pytest.Pytester, tmp_path: Path
+) -> None:
+    """--resolve in the plugin: the staging fixture site on 127.0.0.1 judged as www.shili.gov.cn."""
+    site = ROOT / "tests" / "fixtures" / "staging"
+    name = "www.shili.gov.cn"
+    with DemoServer(root=site) as server:
+        result = specs_copy.runpytest_subprocess(
+            f"--site=http://{name}:{server.port}/",
+            f"--resolve={name}=127.0.0.1",
+            "--local-only",
+            f"--evidence-dir={tmp_path / 'ev'}",
+            "--max-pages=1",
+            "-k",
+            "domain-name or page-availability",
+            "-p",
+            "no:cacheprovider",
+        )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed") == 2 and "failed" not in outcomes, result.stdout.str()
+    bad = specs_copy.runpytest_subprocess(
+        "--site=http://x.gov.cn/", "--resolve=x.gov.cn", "-p", "no:cacheprovider"
+    )
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
