@@ -162,6 +162,9 @@ class Artifacts:
     screenshot: str = ""  # file name next to the saved artifacts / in the run directory
     gathered_at: str = ""
     as_of: str = ""  # audit date (YYYY-MM-DD) that ages are computed against; "" = gathered_at
+    # A province's update windows (days) by column class (news, notice, plan, other), from the
+    # configuration file; a class not named keeps data/columns.toml's window.
+    column_windows: dict[str, int] = field(default_factory=dict)
     browser_version: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # gatherer -> why it failed (中文)
     error_details: dict[str, str] = field(default_factory=dict)  # gatherer -> the exception

@@ -59,6 +59,14 @@ class Ignore:
 
 
 @dataclass(frozen=True)
+class CheckOptions:
+    """``[checks.*]``: the options the code takes as parameters."""
+
+    link_limits: dict[str, int] = field(default_factory=dict)  # [checks.link-health]
+    column_windows: dict[str, int] = field(default_factory=dict)  # [checks.column-freshness]
+
+
+@dataclass(frozen=True)
 class Config:
     """What the file says; an absent key is None / empty, so the command's own default applies."""
 
@@ -74,10 +82,18 @@ class Config:
     wording: tuple[Path, ...] = ()
     notice: dict[str, str] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)  # check id -> findings allowed
-    link_limits: dict[str, int] = field(default_factory=dict)
+    checks: CheckOptions = field(default_factory=lambda: CheckOptions())
     resolve: tuple[tuple[str, str], ...] = ()  # (host, ip)
     baseline: Path | None = None
     ignore: tuple[Ignore, ...] = ()
+
+    @property
+    def link_limits(self) -> dict[str, int]:
+        return self.checks.link_limits
+
+    @property
+    def column_windows(self) -> dict[str, int]:
+        return self.checks.column_windows
 
     def site_specs(self) -> list[SiteSpec]:
         """The sites to audit, their page-type patterns where the engine looks for them."""
@@ -246,7 +262,7 @@ class _Parser:
             ),
             "notice": lambda v, w: ("notice", self.notice(v, w)),
             "budgets": lambda v, w: ("budgets", self.budgets(v, w)),
-            "checks": lambda v, w: ("link_limits", self.checks(v, w)),
+            "checks": lambda v, w: ("checks", self.checks(v, w)),
             "resolve": lambda v, w: ("resolve", self.resolve(v, w)),
             "baseline": lambda v, w: ("baseline", self.file(v, w, must_exist=False)),
             "ignore": lambda v, w: ("ignore", self.ignore(v, w)),
@@ -317,13 +333,26 @@ class _Parser:
         )
         return {k: self.count(v, (*where, "max_findings", k), 0) for k, v in limits.items()}
 
-    def checks(self, value: Any, where: tuple[str, ...]) -> dict[str, int]:
-        """Per-check options; only the link-check limits are parameters of the code today."""
-        table = self.keys(value, where, {"link-health"})
+    def checks(self, value: Any, where: tuple[str, ...]) -> CheckOptions:
+        """Per-check options: link-check limits, and the column update windows by class
+        (国办秘函〔2019〕19号: 动态要闻 2 weeks, 通知公告/政策文件 6 months; a province may be stricter)."""
+        from auditor.extract.freshness import classes
+
+        table = self.keys(value, where, {"link-health", "column-freshness"})
         links = self.keys(table.get("link-health", {}), (*where, "link-health"), set(LINK_LIMITS))
-        return {
-            k: self.count(v, (*where, "link-health", k), *LINK_LIMITS[k]) for k, v in links.items()
-        }
+        at = (*where, "column-freshness")
+        column = self.keys(table.get("column-freshness", {}), at, {"windows"})
+        kinds = {c.id for c in classes()}
+        windows = self.keys(column.get("windows", {}), (*at, "windows"), kinds)
+        return CheckOptions(
+            link_limits={
+                k: self.count(v, (*where, "link-health", k), *LINK_LIMITS[k])
+                for k, v in links.items()
+            },
+            column_windows={
+                k: self.count(v, (*at, "windows", k), 1, 3650) for k, v in windows.items()
+            },
+        )
 
     def resolve(self, value: Any, where: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         import ipaddress

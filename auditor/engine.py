@@ -337,6 +337,7 @@ async def audit_page(
     font = is_home and "elderly" not in renderer.options.skip
     art = await session.render(url, shot, phone_shot, measure_font=font)
     art.as_of = renderer.options.as_of.isoformat() if renderer.options.as_of else ""
+    art.column_windows = dict(renderer.options.column_windows)
     if art.loaded:
         await _gather_more(session, art, site_dir, index, shot, is_home=is_home)
     rules = rules_for(site, renderer.options)

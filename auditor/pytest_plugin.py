@@ -269,6 +269,7 @@ def session_run(config: pytest.Config) -> RunResult | None:
         skip=skips.gatherers,
         skip_checks=skips.checks,
         link_limits=dict(loaded.link_limits),
+        column_windows=dict(loaded.column_windows),
         settings=RenderSettings(wording_files=loaded.wording),
         rules=TypeRules(loaded.column_pattern, loaded.article_pattern),
         resolve=gate.resolve,

@@ -47,6 +47,9 @@ max_findings = {link-health = 5}
 [checks.link-health]
 retries = 1
 
+[checks.column-freshness]
+windows = {news = 7}
+
 [notice]
 title = "第四季度检查情况通报"
 rectify_deadline = "2026-12-31"
@@ -78,6 +81,7 @@ def test_found_from_the_working_directory_upward(tmp_path: Path) -> None:
     assert config.as_of == date(2026, 11, 27) and config.fail_on == "serious"
     assert config.sites[0].name == "示例市人民政府" and config.sites[0].article_pattern == "/art/"
     assert config.budgets == {"link-health": 5} and config.link_limits == {"retries": 1}
+    assert config.column_windows == {"news": 7}
     assert config.resolve == (("www.example.gov.cn", "127.0.0.1"),)
     assert config.ignore[0].check == "header-site-name" and config.ignore[0].reason
     assert config.notice == {"title": "第四季度检查情况通报", "rectify_deadline": "2026-12-31"}
@@ -271,3 +275,36 @@ name = "示例市人民政府"
         assert findings[check]["outcome"] == "not_applicable"
         assert findings[check]["message"] == "按配置跳过"
     assert findings["meta-tags"]["outcome"] != "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("windows", "says"),
+    [("{gossip = 7}", "gossip"), ("{news = 0}", "超出范围"), ('{news = "7"}', "应为整数")],
+)
+def test_a_bad_column_window_is_refused_naming_it(tmp_path: Path, windows: str, says: str) -> None:
+    text = GOOD.replace("windows = {news = 7}", f"windows = {windows}")
+    with pytest.raises(ConfigError, match=says):
+        load_config(write(tmp_path, text))
+
+
+def test_a_province_s_column_window_decides_column_freshness() -> None:
+    """A news column 10 days old: fine nationally (14 days), stale with a 7-day window."""
+    from auditor.artifacts import Artifacts, Meta
+    from auditor.checks.base import run_check
+    from auditor.checks.freshness import column_freshness
+    from auditor.model import Outcome, PageType
+
+    page = Artifacts(
+        url="https://www.example.gov.cn/col/yw/", final_url="https://www.example.gov.cn/col/yw/",
+        status=200, page_type=PageType.COLUMN, as_of="2026-11-27",
+        metas=[Meta("ColumnName", "要闻动态"), Meta("ColumnType", "工作动态")],
+        list_items=[
+            {"title": f"要闻标题第{i}条内容", "date_text": "2026-11-17", "href": f"/a/{i}.html"}
+            for i in range(3)
+        ],
+    )  # fmt: skip
+    site = SiteSpec(url="https://www.example.gov.cn/")
+    assert [f.outcome for f in run_check(column_freshness, page, site)] == [Outcome.PASS]
+    page.column_windows = {"news": 7}
+    [stale] = run_check(column_freshness, page, site)
+    assert stale.outcome is Outcome.FAIL and "应7天内更新" in stale.message

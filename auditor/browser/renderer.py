@@ -72,6 +72,7 @@ class AuditOptions:
     skip: frozenset[str] = frozenset()
     skip_checks: frozenset[str] = frozenset()  # check ids reported as 按配置跳过
     link_limits: dict[str, int] = field(default_factory=dict)  # retries, max_redirects, per_host
+    column_windows: dict[str, int] = field(default_factory=dict)  # column class -> days
     submit_forms: bool = False  # really submit a test message (--submit-forms)
     rules: TypeRules = field(default_factory=TypeRules)
     start_page_type: PageType | None = None  # --page-type: the start URL's type, not guessed

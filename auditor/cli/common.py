@@ -149,6 +149,7 @@ def audit_options(args: argparse.Namespace, out: Path):
         skip=skips.gatherers,
         skip_checks=skips.checks,
         link_limits=dict(config.link_limits) if config else {},
+        column_windows=dict(config.column_windows) if config else {},
         submit_forms=submit,
         start_page_type=PageType(args.page_type) if getattr(args, "page_type", None) else None,
     )

@@ -6,6 +6,7 @@ on the artifacts) so a run can be reproduced later (国办秘函〔2019〕19号 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -150,10 +151,12 @@ def column_class(art: Artifacts) -> ColumnClass:
     """The column's function from ColumnName, ColumnType and its title (first match wins)."""
     column_type = art.meta_any_case("ColumnType")
     words = column_name(art) + " " + (column_type.content if column_type else "")
-    for cls in classes():
-        if not cls.keywords or any(k in words for k in cls.keywords):
-            return cls
-    return classes()[-1]
+    found = next(
+        (c for c in classes() if not c.keywords or any(k in words for k in c.keywords)),
+        classes()[-1],
+    )
+    days = art.column_windows.get(found.id)  # the province's own window (configuration file)
+    return dataclasses.replace(found, max_age_days=days) if days else found
 
 
 def is_empty_column(art: Artifacts) -> str:
