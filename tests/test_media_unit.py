@@ -208,3 +208,40 @@ def test_a_list_that_cannot_be_used_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("账号名称,平台\n成都发布,微博\n", encoding="utf-8")
     assert main(["media", "--accounts", str(path), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_weibo_mobile_timeline_cards_and_user_info_are_read() -> None:
+    """m.weibo.cn's getIndex answers: ``userInfo``, then ``cards`` holding ``mblog`` s."""
+    from auditor.media.adapters import WeiboAdapter
+
+    info = {
+        "ok": 1,
+        "data": {
+            "userInfo": {
+                "id": 7,
+                "screen_name": "阿坝州编译局",
+                "verified": True,
+                "verified_reason": "阿坝州编译局官方微博",
+                "followers_count": 3500,
+            }
+        },
+    }
+    mblog = {
+        "created_at": "Sat May 16 09:00:00 +0800 2015",
+        "bid": "Cq1",
+        "text": "<a href='/n/x'>@某人</a> 召开<b>编译</b>工作会议",
+        "user": {"id": 7, "screen_name": "阿坝州编译局"},
+        "retweeted_status": {"created_at": "05-01", "bid": "Rt1", "text": "转发原文"},
+    }
+    timeline = {"ok": 1, "data": {"cards": [{"card_type": 9, "mblog": mblog}] * 2}}
+    p = Profile(url="https://m.weibo.cn/u/7", platform="weibo")
+    WeiboAdapter().fill(p, [timeline, info], AS_OF)
+    assert (p.name, p.subject, p.verified, p.followers) == (
+        "阿坝州编译局",
+        "阿坝州编译局官方微博",
+        True,
+        3500,
+    )
+    # The same card twice counts once; the retweeted original is not the account's post.
+    assert [(x.when, x.text) for x in p.posts] == [(date(2015, 5, 16), "@某人 召开编译工作会议")]
+    assert p.posts[0].url == "https://weibo.com/7/Cq1"

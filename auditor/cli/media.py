@@ -13,6 +13,7 @@ from rich.text import Text
 from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK
 from auditor.media.accounts import read_accounts
+from auditor.media.profile import State
 from auditor.media.run import AccountResult, audit_accounts, write_media_json
 from auditor.model import Outcome, Severity
 
@@ -48,7 +49,7 @@ def summary(results: list[AccountResult], as_of: date) -> Table:
             r.account.region,
             r.account.name or r.profile.name,
             r.account.platform or r.profile.platform,
-            r.profile.state.value,
+            "正常" if r.profile.state is State.OK else r.profile.state.value,
             latest.when.isoformat() if latest and latest.when else "—",
             "\n".join(dict.fromkeys(problems)) or "✓ 未发现问题",
         )

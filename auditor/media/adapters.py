@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -120,7 +121,7 @@ class WeiboAdapter:
         profile.state, profile.state_reason = detect_state(text, page.url, matched)
         if response is not None and response.status == 404 and profile.state is State.OK:
             profile.state, profile.state_reason = State.GONE, "HTTP 404"
-        self._fill(profile, bodies, as_of)
+        self.fill(profile, bodies, as_of)
         profile.interaction = sorted(set(interaction_words(text)) | set(_json_features(bodies)))
         latest = profile.latest(as_of)
         if latest and latest.text:
@@ -128,23 +129,33 @@ class WeiboAdapter:
                 await page.evaluate(OUTLINE_JS, latest.text[:12])
         await page.screenshot(path=str(shot), timeout=10_000)
 
-    def _fill(self, profile: Profile, bodies: list[Any], as_of: date) -> None:
+    def fill(self, profile: Profile, bodies: list[Any], as_of: date) -> None:
+        """The account and its posts from the JSON answers its page loaded."""
         post_keys, user_keys = self.spec["post_keys"], self.spec["user_keys"]
         seen: set[str] = set()
-        for obj in (o for body in bodies for o in _objects(body)):
-            if post_keys["date"] in obj and any(k in obj for k in post_keys["text"]):
-                text = next(_plain(obj[k]) for k in post_keys["text"] if k in obj)
-                ident = next((str(obj[k]) for k in post_keys["id"] if obj.get(k)), "")
-                if ident and ident in seen:
-                    continue
-                seen.add(ident)
-                uid = str((obj.get("user") or {}).get("id", ""))
-                link = self.spec["post_url"].format(uid=uid, id=ident) if ident else ""
-                profile.posts.append(
-                    Post(weibo_date(str(obj[post_keys["date"]]), as_of), text, link)
-                )
-            elif user_keys["name"] in obj:
-                _fill_user(profile, obj, user_keys)
+
+        def is_post(obj: dict[str, Any]) -> bool:
+            return post_keys["date"] in obj and any(k in obj for k in post_keys["text"])
+
+        for obj in (o for body in bodies for o in _objects(body, inside=is_post)):
+            if not is_post(obj):
+                if user_keys["name"] in obj:
+                    _fill_user(profile, obj, user_keys)
+                continue
+            text = next(_plain(obj[k]) for k in post_keys["text"] if k in obj)
+            ident = next((str(obj[k]) for k in post_keys["id"] if obj.get(k)), "")
+            if ident and ident in seen:
+                continue
+            seen.add(ident)
+            user = obj.get("user")
+            if not isinstance(user, dict):
+                user = {}
+            if user_keys["name"] in user:
+                _fill_user(profile, user, user_keys)
+            uid = str(user.get("id", ""))
+            link = self.spec["post_url"].format(uid=uid, id=ident) if ident else ""
+            when = weibo_date(str(obj[post_keys["date"]]), as_of)
+            profile.posts.append(Post(when, text, link))
 
 
 def _fill_user(profile: Profile, obj: dict[str, Any], keys: dict[str, str]) -> None:
@@ -165,15 +176,19 @@ async def _json(response: Response) -> Any:
     return None
 
 
-def _objects(value: Any) -> list[dict[str, Any]]:
-    """Every JSON object in ``value``, outermost first (cards → mblog → user)."""
+def _objects(
+    value: Any, inside: Callable[[dict[str, Any]], bool] = lambda _o: False
+) -> list[dict[str, Any]]:
+    """Every JSON object in ``value``, outermost first (cards → mblog), not looking into those
+    ``inside`` accepts (a post's retweeted original is not the account's post)."""
     found: list[dict[str, Any]] = []
     stack = [value]
     while stack:
         item = stack.pop(0)
         if isinstance(item, dict):
             found.append(item)
-            stack.extend(item.values())
+            if not inside(item):
+                stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
     return found
