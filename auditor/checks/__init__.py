@@ -7,12 +7,14 @@ from auditor.checks.accessibility import accessibility, elderly_mode, mobile_lay
 from auditor.checks.availability import domain_name, page_availability, page_stability
 from auditor.checks.base import (
     Check,
+    MediaCheck,
     NotApplicable,
     Problem,
     SiteCheck,
     check,
     problem,
     run_check,
+    run_media_check,
     run_site_check,
     site_check,
     skipped,
@@ -43,6 +45,7 @@ from auditor.checks.interaction import (
     site_search,
 )
 from auditor.checks.links import link_health
+from auditor.checks.media import MEDIA_CHECKS
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.checks.privacy import personal_data
 from auditor.checks.qr import qr_image
@@ -117,11 +120,18 @@ def run_site(
     ]
 
 
+# Checks over one 政务新媒体 account's profile (auditor media); a kind of their own.
+MEDIA_BY_ID: dict[str, MediaCheck] = {c.id: c for c in MEDIA_CHECKS}
+
+
 __all__ = [
     "ALL_CHECKS",
     "CHECKS_BY_ID",
+    "MEDIA_BY_ID",
+    "MEDIA_CHECKS",
     "SITE_CHECKS",
     "Check",
+    "MediaCheck",
     "NotApplicable",
     "Problem",
     "SiteCheck",
@@ -129,6 +139,7 @@ __all__ = [
     "problem",
     "run_all",
     "run_check",
+    "run_media_check",
     "run_site",
     "run_site_check",
     "site_check",

@@ -157,9 +157,7 @@ def _known(check_id: str, requires: Sequence[str]) -> tuple[str, ...]:
     return tuple(requires)
 
 
-def _finding(
-    chk: Check | SiteCheck, url: str, outcome: Outcome, message: str, **kw: Any
-) -> Finding:
+def _finding(chk: CheckInfo, url: str, outcome: Outcome, message: str, **kw: Any) -> Finding:
     """A finding stamped with the check's metadata and national role."""
     return Finding(
         check=chk.id,
@@ -174,9 +172,7 @@ def _finding(
     )
 
 
-def _outcomes(
-    chk: Check | SiteCheck, url: str, answer: Callable[[], list[Problem]]
-) -> list[Finding]:
+def _outcomes(chk: CheckInfo, url: str, answer: Callable[[], list[Problem]]) -> list[Finding]:
     """Call a check and turn its answer (problems, NotApplicable, a crash) into findings."""
     try:
         problems = answer()
@@ -273,3 +269,32 @@ def run_site_check(chk: SiteCheck, pages: list[Artifacts], site: SiteSpec) -> li
     if not loaded:
         return [_finding(chk, site.url, Outcome.NOT_APPLICABLE, "没有成功打开的页面")]
     return _outcomes(chk, site.url, lambda: chk.fn(loaded, site))
+
+
+MediaCheckFn = Callable[[Any, Any, Any], list[Problem]]  # (Profile, Account, audit date)
+
+
+@dataclass(frozen=True)
+class MediaCheck(CheckInfo):
+    """A check over one 政务新媒体 account's profile (国办秘函〔2019〕19号 政务新媒体检查指标)."""
+
+
+def media_check(
+    *,
+    id: str,
+    name: str,
+    indicator: str,
+    role: Role,
+    scoring: Scoring,
+    severity: Severity,
+    rule: str,
+) -> Callable[[MediaCheckFn], MediaCheck]:
+    def wrap(fn: MediaCheckFn) -> MediaCheck:
+        return MediaCheck(id, name, indicator, role, scoring, severity, rule, fn)
+
+    return wrap
+
+
+def run_media_check(chk: MediaCheck, profile: Any, account: Any, as_of: Any) -> list[Finding]:
+    """Run one account check; never raises (a buggy check is an ``error`` finding)."""
+    return _outcomes(chk, profile.url, lambda: chk.fn(profile, account, as_of))

@@ -22,10 +22,12 @@ from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
 from auditor.cli.baseline import cmd_baseline
 from auditor.cli.common import output_problem, run_dir_of
 from auditor.cli.configured import apply_config
+from auditor.cli.media import cmd_media
 from auditor.cli.monitor import cmd_monitor
 from auditor.cli.parser import EXIT_USAGE, UsageError, build_parser
 from auditor.cli.reports import cmd_diff, cmd_recheck, cmd_report, cmd_verify
 from auditor.config import ConfigError
+from auditor.media.accounts import AccountsFileError
 from auditor.run.baseline import BaselineError
 from auditor.run.sites import SitesFileError
 from auditor.run.store import StoreError
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, console)
         if args.command == "monitor":
             return cmd_monitor(args, console, err)
+        if args.command == "media":
+            return cmd_media(args, console, err)
         if args.command == "baseline":
             return cmd_baseline(args, console)
         return cmd_demo(args, console, err)
@@ -69,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ScoringError,
         ConfigError,
         BaselineError,
+        AccountsFileError,
     ) as exc:
         err.print(Text.assemble(("错误：", "bold red"), str(exc)), soft_wrap=True)
         return EXIT_USAGE

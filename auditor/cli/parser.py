@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_ON, default="minor")
     _config_option(check)
 
+    _media(sub)
+
     demo = sub.add_parser("demo", help="在 127.0.0.1 上启动内置示例网站并检查它")
     _common(demo)
     demo.set_defaults(max_pages=40)  # the whole demo site
@@ -182,6 +184,22 @@ def _scoring_option(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="本省计分表（TOML，格式同 auditor/data/scoring.toml），替换默认表",
     )
+
+
+def _media(sub: argparse._SubParsersAction) -> None:
+    media = sub.add_parser("media", help="检查政务新媒体账号（是否更新、是否“僵尸”、能否访问）")
+    media.add_argument(
+        "--accounts",
+        type=Path,
+        required=True,
+        help="新媒体账号清单 CSV/XLSX（账号名称、平台、主办单位、地区、账号地址）",
+    )
+    media.add_argument("--out", type=Path, required=True, help="输出目录（media.json 与截图）")
+    media.add_argument("--as-of", type=date.fromisoformat, help="检查日期 YYYY-MM-DD（默认今天）")
+    media.add_argument(
+        "--fail-on", choices=FAIL_ON, default="minor", help="达到该严重程度的问题使退出码为 1"
+    )
+    _browser_options(media)
 
 
 def _browser_options(p: argparse.ArgumentParser) -> None:

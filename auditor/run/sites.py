@@ -6,8 +6,6 @@ kept). A bad row is reported by its row number and skipped; the other sites stil
 
 from __future__ import annotations
 
-import csv
-import io
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from auditor.errors import first_line
 from auditor.model import SiteSpec
+from auditor.run.table import column_index, numbered, read_rows
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "url": ("首页网址", "网址", "网站地址", "首页地址", "url", "URL", "home_url"),
@@ -108,55 +107,17 @@ def _is_ip(host: str) -> bool:
 
 
 def read_sites(path: Path) -> SitesList:
-    if not path.exists():
-        raise SitesFileError(f"网站清单文件不存在：{path}")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    elif suffix in (".csv", ".txt", ""):
-        rows = _csv_rows(path)
-    else:
-        raise SitesFileError(f"不支持的清单格式 {suffix}（支持 .csv 和 .xlsx）")
+    rows = read_rows(path, SitesFileError, "网站清单")
     return parse_rows(rows, source=path.name)
-
-
-def _csv_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SitesFileError(f"{path.name} 既不是 UTF-8 也不是 GBK 编码")
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _xlsx_rows(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-    except Exception as exc:
-        raise SitesFileError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
-    if sheet is None:
-        raise SitesFileError(f"{path.name} 没有工作表")
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
     """Rows → sites; the header row names the columns."""
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
-    if not numbered:
+    lines = numbered(rows)
+    if not lines:
         raise SitesFileError(f"{source} 是空的")
-    header = [h.strip() for h in numbered[0][1]]
-    index: dict[str, int] = {}
-    for key, aliases in COLUMNS.items():
-        for i, h in enumerate(header):
-            if h in aliases:
-                index[key] = i
-                break
+    header = [h.strip() for h in lines[0][1]]
+    index = column_index(header, COLUMNS)
     if "url" not in index:
         raise SitesFileError(
             f"{source} 缺少“首页网址”列（表头为：{'、'.join(header)}；应含 网站名称、网站标识码、首页网址、主办单位、地区）"
@@ -164,7 +125,7 @@ def parse_rows(rows: list[list[str]], source: str = "清单") -> SitesList:
     known = set(index.values())
     result = SitesList()
     seen: dict[str, int] = {}  # site key -> first row
-    for n, row in numbered[1:]:
+    for n, row in lines[1:]:
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
 
         def get(key: str, cells: list[str] = cells) -> str:

@@ -1,0 +1,247 @@
+"""政务新媒体 without a browser: the accounts list, page states, 微博 dates and the checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_registry import PRIVATE_CITATION, cites_national_rule
+
+from auditor.checks import MEDIA_CHECKS, run_media_check
+from auditor.media.accounts import Account, AccountsFileError, read_accounts
+from auditor.media.adapters import weibo_date
+from auditor.media.profile import Post, Profile, State, detect_state, platform_of
+from auditor.model import Outcome, Role
+
+AS_OF = date(2026, 11, 27)
+HEADER = "地区,账号名称,平台,主办单位,账号地址,备注\n"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- the accounts list -------------------------------------------------------------------------
+
+
+def test_accounts_csv_keeps_extra_columns_and_names_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "新媒体清单.csv"
+    path.write_text(
+        HEADER
+        + "阿坝州,阿坝州编译局,微博,阿坝州编译局,https://weibo.com/u/1002,抽查\n"
+        + "阿坝州,无地址,微博,某局,,\n"
+        + "阿坝州,坏地址,微博,某局,ftp://weibo.com/u/1,\n"
+        + "阿坝州,重复,微博,某局,https://weibo.com/u/1002,\n",
+        encoding="utf-8",
+    )
+    listed = read_accounts(path)
+    assert [a.name for a in listed.accounts] == ["阿坝州编译局"]
+    account = listed.accounts[0]
+    assert (account.platform, account.sponsor, account.region, account.row) == (
+        "微博",
+        "阿坝州编译局",
+        "阿坝州",
+        2,
+    )
+    assert account.extra == {"备注": "抽查"}
+    assert [re.search(r"第(\d+)行", e).group(1) for e in listed.errors] == ["3", "4", "5"]
+
+
+def test_accounts_csv_in_gbk_and_xlsx(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes((HEADER + "成都,成都发布,微博,成都市政府,weibo.com/u/1,\n").encode("gbk"))
+    assert read_accounts(gbk).accounts[0].url == "http://weibo.com/u/1"
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["账号名称", "平台", "主办单位", "地区", "账号地址"])
+    sheet.append(["成都发布", "微博", "成都市政府", "成都", "https://weibo.com/u/1"])
+    book.save(tmp_path / "list.xlsx")
+    assert read_accounts(tmp_path / "list.xlsx").accounts[0].name == "成都发布"
+
+
+def test_accounts_file_without_address_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("账号名称,平台\n成都发布,微博\n", encoding="utf-8")
+    with pytest.raises(AccountsFileError, match="账号地址"):
+        read_accounts(path)
+    with pytest.raises(AccountsFileError, match="不存在"):
+        read_accounts(tmp_path / "missing.csv")
+
+
+# -- platform, page state, dates ---------------------------------------------------------------
+
+
+def test_platform_by_host_then_by_the_lists_column() -> None:
+    assert platform_of("https://m.weibo.cn/u/1") == "weibo"
+    assert platform_of("https://weibo.com:8080/u/1") == "weibo"
+    assert platform_of("https://www.example.cn/news/", "新浪微博") == "weibo"
+    assert platform_of("https://www.example.cn/news/", "网页") == "generic"
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "selectors", "state"),
+    [
+        ("成都发布 最新微博 评论", "https://weibo.com/u/1", [], State.OK),
+        ("抱歉，该账号已注销 登录", "https://weibo.com/u/1", [], State.GONE),
+        ("登录后查看更多内容", "https://weibo.com/u/1", [], State.LOGIN),
+        ("", "https://passport.weibo.com/visitor", [], State.LOGIN),
+        ("请完成安全验证 拖动滑块", "https://www.example.cn/", [], State.CAPTCHA),
+        ("", "https://www.example.cn/", ["iframe[src*='captcha']"], State.CAPTCHA),
+    ],
+)
+def test_page_state_from_words_selectors_and_address(text, url, selectors, state) -> None:
+    assert detect_state(text, url, selectors)[0] is state
+
+
+@pytest.mark.parametrize(
+    ("raw", "when"),
+    [
+        ("Sat May 16 09:00:00 +0800 2015", date(2015, 5, 16)),
+        ("2013-03-03 20:58", date(2013, 3, 3)),
+        ("11-20", date(2026, 11, 20)),
+        ("12-30", date(2025, 12, 30)),  # a month-day after the audit date is last year's
+        ("刚刚", AS_OF),
+        ("3小时前", AS_OF),
+        ("昨天 12:00", date(2026, 11, 26)),
+        ("不是日期", None),
+    ],
+)
+def test_weibo_created_at_forms(raw: str, when: date | None) -> None:
+    assert weibo_date(raw, AS_OF) == when
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+ACCOUNT = Account(url="https://weibo.com/u/1", name="成都发布", platform="微博")
+
+
+def profile(state: State = State.OK, *dates: date) -> Profile:
+    return Profile(
+        url=ACCOUNT.url,
+        platform="weibo",
+        state=state,
+        posts=[Post(d, f"第{n}条") for n, d in enumerate(dates)],
+    )
+
+
+# Each case declares its findings (check → outcome); every other check must pass or not apply.
+CASES = {
+    "active": (profile(State.OK, date(2026, 11, 20), date(2026, 1, 1)), {}),
+    "future-date-only": (
+        profile(State.OK, date(2027, 1, 1)),
+        {"media-update": Outcome.FAIL, "media-zombie": Outcome.FAIL},
+    ),
+    "stale": (profile(State.OK, date(2026, 10, 1)), {"media-update": Outcome.FAIL}),
+    "dormant": (
+        profile(State.OK, date(2015, 5, 16)),
+        {"media-update": Outcome.FAIL, "media-zombie": Outcome.FAIL},
+    ),
+    "no-posts": (profile(), {"media-update": Outcome.FAIL, "media-zombie": Outcome.FAIL}),
+    "gone": (profile(State.GONE), {"media-reachable": Outcome.FAIL}),
+    "login": (
+        profile(State.LOGIN),
+        {
+            "media-reachable": Outcome.REVIEW,
+            "media-update": Outcome.REVIEW,
+            "media-zombie": Outcome.REVIEW,
+        },
+    ),
+    "captcha": (
+        profile(State.CAPTCHA),
+        {
+            "media-reachable": Outcome.REVIEW,
+            "media-update": Outcome.REVIEW,
+            "media-zombie": Outcome.REVIEW,
+        },
+    ),
+    "failed": (
+        profile(State.FAILED),
+        {
+            "media-reachable": Outcome.ERROR,
+            "media-update": Outcome.ERROR,
+            "media-zombie": Outcome.ERROR,
+        },
+    ),
+}
+
+
+def problems_of(p: Profile) -> dict[str, Outcome]:
+    found = [f for c in MEDIA_CHECKS for f in run_media_check(c, p, ACCOUNT, AS_OF)]
+    quiet = (Outcome.PASS, Outcome.NOT_APPLICABLE)
+    return {f.check: f.outcome for f in found if f.outcome not in quiet}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_checks_give_exactly_the_declared_findings(case: str) -> None:
+    p, expected = CASES[case]
+    assert problems_of(p) == expected
+
+
+def test_boundary_is_fourteen_days_and_messages_name_the_date() -> None:
+    assert problems_of(profile(State.OK, date(2026, 11, 13))) == {}
+    found = run_media_check(MEDIA_CHECKS[1], profile(State.OK, date(2026, 11, 12)), ACCOUNT, AS_OF)
+    assert [f.outcome for f in found] == [Outcome.FAIL]
+    assert "2026年11月12日" in found[0].message and found[0].data["age_days"] == 15
+    dormant = run_media_check(MEDIA_CHECKS[2], profile(State.OK, date(2015, 5, 16)), ACCOUNT, AS_OF)
+    assert "2015年5月16日" in dormant[0].message and "僵尸" in dormant[0].message
+
+
+@pytest.mark.parametrize("chk", MEDIA_CHECKS, ids=lambda c: c.id)
+def test_media_checks_state_their_facts(chk) -> None:
+    assert re.match(r"^media(-[a-z]+)+$", chk.id)
+    assert chk.name.strip() and not chk.name.isascii()
+    assert cites_national_rule(chk.rule), chk.rule
+    assert not PRIVATE_CITATION.search(chk.scoring.basis)
+    assert chk.fn.__doc__ and chk.title != chk.id
+    if chk.role is Role.VETO:
+        assert chk.indicator.startswith("单项否决/"), chk.indicator
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| `{chk.id}` (account) |" in readme and f"| {chk.role.value} |" in readme
+
+
+def test_a_list_that_cannot_be_used_exits_2(tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    path = tmp_path / "a.csv"
+    path.write_text("账号名称,平台\n成都发布,微博\n", encoding="utf-8")
+    assert main(["media", "--accounts", str(path), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_weibo_mobile_timeline_cards_and_user_info_are_read() -> None:
+    """m.weibo.cn's getIndex answers: ``userInfo``, then ``cards`` holding ``mblog`` s."""
+    from auditor.media.adapters import WeiboAdapter
+
+    info = {
+        "ok": 1,
+        "data": {
+            "userInfo": {
+                "id": 7,
+                "screen_name": "阿坝州编译局",
+                "verified": True,
+                "verified_reason": "阿坝州编译局官方微博",
+                "followers_count": 3500,
+            }
+        },
+    }
+    mblog = {
+        "created_at": "Sat May 16 09:00:00 +0800 2015",
+        "bid": "Cq1",
+        "text": "<a href='/n/x'>@某人</a> 召开<b>编译</b>工作会议",
+        "user": {"id": 7, "screen_name": "阿坝州编译局"},
+        "retweeted_status": {"created_at": "05-01", "bid": "Rt1", "text": "转发原文"},
+    }
+    timeline = {"ok": 1, "data": {"cards": [{"card_type": 9, "mblog": mblog}] * 2}}
+    p = Profile(url="https://m.weibo.cn/u/7", platform="weibo")
+    WeiboAdapter().fill(p, [timeline, info], AS_OF)
+    assert (p.name, p.subject, p.verified, p.followers) == (
+        "阿坝州编译局",
+        "阿坝州编译局官方微博",
+        True,
+        3500,
+    )
+    # The same card twice counts once; the retweeted original is not the account's post.
+    assert [(x.when, x.text) for x in p.posts] == [(date(2015, 5, 16), "@某人 召开编译工作会议")]
+    assert p.posts[0].url == "https://weibo.com/7/Cq1"
