@@ -244,7 +244,7 @@ def test_xlsx_has_the_supervisors_columns_verdicts_and_thumbnails(data, tmp_path
     regions = [r for r in wb["地区合格率"].iter_rows(values_only=True)]
     assert regions[0][:5] == ("地区", "运行网站数", "检查网站数", "合格数", "合格率")
     assert regions[-1][:5] == ("全省", 6, 5, 3, "60%")
-    assert regions[0][5:] == ("新媒体检查数", "新媒体合格数", "新媒体合格率")
+    assert regions[0][5:] == ("新媒体抽查数", "新媒体合格数", "新媒体合格率")
     problems = wb["问题清单"]
     assert problems.max_row - 1 == sum(len(s.lines) for s in data.websites)
     head = [c.value for c in problems[1]]

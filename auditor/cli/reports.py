@@ -45,10 +45,17 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         )
     if args.monitor is not None:
         _link_monitor(loaded.run, args.monitor, console)
-    data = build(stamp(loaded.run, table), table, args.run, loaded.listed, notice_info(args))
+    data = build(
+        stamp(loaded.run, table),
+        table,
+        args.run,
+        loaded.listed,
+        notice_info(args),
+        loaded.accounts,
+    )
     for path in write_reports(data, out, formats):
         console.print(f"已生成：{path}")
-    if data.websites:
+    if data.websites or data.accounts:
         console.print(Text("一、总体情况（草稿）", style="bold"))
         for text in overview_paragraphs(data):
             console.print(Text(text))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.model import RunResult, SiteSpec
+from auditor.notice.media_rows import MEDIA_JSON, AccountRow, load_accounts
 from auditor.notice.tables import NoticeData, build
 from auditor.verdict import ScoringTable, default_table, parse_table
 
@@ -32,10 +33,24 @@ class LoadedRun:
     run: RunResult
     listed: list[SiteSpec] | None  # the whole sites list when the store knows it
     table: ScoringTable  # the table the audit used (stored), else the default
+    accounts: list[AccountRow] | None = None  # 政务新媒体 accounts (media.json), when audited
 
 
 def load_run(run_dir: Path) -> LoadedRun:
-    """A run directory's results: from its store when there is one, else from results.json."""
+    """A run directory's results: from its store when there is one, else from results.json.
+
+    ``media.json`` (the 政务新媒体 accounts) is read beside them; a folder with only the accounts
+    half is a run without websites.
+    """
+    media = load_accounts(run_dir)
+    loaded = _load_sites(run_dir, media is not None)
+    if media is not None:
+        loaded.accounts = media[1]
+        loaded.run.as_of = loaded.run.as_of or media[0]
+    return loaded
+
+
+def _load_sites(run_dir: Path, has_media: bool) -> LoadedRun:
     from auditor.report.json_report import read_json
     from auditor.run.store import RunStore
 
@@ -52,8 +67,12 @@ def load_run(run_dir: Path) -> LoadedRun:
         finally:
             store.close()
     results = run_dir / "results.json"
+    if not results.is_file() and has_media:
+        return LoadedRun(RunResult(started=""), [], default_table())
     if not results.is_file():
-        raise FileNotFoundError(f"{run_dir} 中既没有检查记录（run.sqlite）也没有 results.json")
+        raise FileNotFoundError(
+            f"{run_dir} 中既没有检查记录（run.sqlite）也没有 results.json 或 {MEDIA_JSON}"
+        )
     return LoadedRun(read_json(results), None, default_table())
 
 

@@ -28,6 +28,15 @@ IMAGE_MAX_CM = (11.0, 8.0)  # width, height of an evidence picture in the append
 NOTICE_IMAGE_MAX_CM = (11.0, 4.5)  # 附件3: a row stays within half a landscape page
 PROBLEM_WIDTHS_CM = (1.2, 2.2, 3.4, 4.0, 3.3, 11.6)
 REGION_WIDTHS_CM = (5.0, 3.0, 3.0, 3.0, 3.0)
+ACCOUNT_WIDTHS_CM = (1.2, 2.4, 4.2, 2.2, 4.6, 11.1)
+ATTACHMENT3_TITLE = "检查发现存在突出问题的政府网站名单"
+ATTACHMENT4_TITLE = "检查发现存在突出问题的政务新媒体名单"
+
+
+def _attachment2_title(data: NoticeData) -> str:
+    if data.has_websites and data.has_media:
+        return "全省政府网站和政务新媒体检查情况"
+    return "全省政府网站检查情况" if data.has_websites else "全省政务新媒体检查情况"
 
 
 def write_docx(data: NoticeData, path: Path) -> Path:
@@ -36,8 +45,12 @@ def write_docx(data: NoticeData, path: Path) -> Path:
     _front_page(doc, data)
     word.landscape_section(doc)
     _attachment2(doc, data)
-    doc.add_page_break()
-    _attachment3(doc, data)
+    if data.has_websites:
+        doc.add_page_break()
+        _attachment3(doc, data)
+    if data.accounts:
+        doc.add_page_break()
+        _attachment4(doc, data)
     return word.save(doc, path)
 
 
@@ -98,8 +111,13 @@ def _front_page(doc: DocumentObject, data: NoticeData) -> None:
             "发布前请以本省计分表为准（--scoring）；单项否决判定不受影响。",
             size=10.5,
         )
-    word.para(doc, "附件：2. 全省政府网站检查情况", size=12)
-    word.para(doc, "　　　3. 检查发现存在突出问题的政府网站名单", size=12)
+    titles = [f"2. {_attachment2_title(data)}"]
+    if data.has_websites:
+        titles.append(f"3. {ATTACHMENT3_TITLE}")
+    if data.accounts:
+        titles.append(f"4. {ATTACHMENT4_TITLE}")
+    for n, title in enumerate(titles):
+        word.para(doc, ("附件：" if n == 0 else "　　　") + title, size=12)
 
 
 def _demands(data: NoticeData) -> str:
@@ -125,28 +143,37 @@ def _attachment_title(doc: DocumentObject, number: int, title: str) -> None:
 
 
 def _attachment2(doc: DocumentObject, data: NoticeData) -> None:
-    _attachment_title(doc, 2, "全省政府网站检查情况")
-    headers: tuple[str, ...] = ("地区", "运行网站数", "检查网站数", "合格数", "合格率")
-    widths: tuple[float, ...] = REGION_WIDTHS_CM
+    _attachment_title(doc, 2, _attachment2_title(data))
+    headers: tuple[str, ...] = ("地区",)
+    widths: tuple[float, ...] = (5.0,)
+    if data.has_websites:
+        headers += ("运行网站数", "检查网站数", "合格数", "合格率")
+        widths = REGION_WIDTHS_CM
     if data.has_media:
-        headers += ("新媒体检查数", "新媒体合格数", "新媒体合格率")
-        widths = (4.0, 2.6, 2.6, 2.4, 2.4, 3.0, 3.0, 3.0)
+        headers += ("新媒体抽查数", "新媒体合格数", "新媒体合格率")
+        widths = (4.0, 2.6, 2.6, 2.4, 2.4, 3.0, 3.0, 3.0) if data.has_websites else (5, 4, 4, 4)
     table = word.table(doc, headers, widths)
     for row in [*data.regions, data.total]:
-        values: list[object] = [row.region, row.running, row.checked, row.passed, row.rate]
+        values: list[object] = [row.region]
+        if data.has_websites:
+            values += [row.running, row.checked, row.passed, row.rate]
         if data.has_media:
-            values += [row.media_checked, row.media_passed, row.media_rate]
+            values += [row.media_sampled, row.media_passed, row.media_rate]
         word.row(table, values, widths, center=True)
     as_of = clean_text(data.run.as_of or data.run.started[:10])
-    word.para(
-        doc,
-        f"说明：网站数据取自网站清单（检查日期：{as_of}）；合格率 = 合格数 ÷ 检查网站数。",
-        size=10.5,
-    )
+    notes = []
+    if data.has_websites:
+        notes.append(f"网站数据取自网站清单（检查日期：{as_of}）；合格率 = 合格数 ÷ 检查网站数")
+    if data.has_media:
+        notes.append(
+            "政务新媒体合格率 = 合格数 ÷ 判定的账号数（抽查数中结论为“无法判定”的账号不计入）；"
+            "监测时间点前2周内无更新或账号已注销的为不合格"
+        )
+    word.para(doc, "说明：" + "；".join(notes) + "。", size=10.5)
 
 
 def _attachment3(doc: DocumentObject, data: NoticeData) -> None:
-    _attachment_title(doc, 3, "检查发现存在突出问题的政府网站名单")
+    _attachment_title(doc, 3, ATTACHMENT3_TITLE)
     headers = ("序号", "地区/部门", "网站名称", "网址", "主办单位", "问题描述")
     table = word.table(doc, headers, PROBLEM_WIDTHS_CM)
     failed = data.failed
@@ -168,6 +195,31 @@ def _attachment3(doc: DocumentObject, data: NoticeData) -> None:
         doc,
         f"说明：抽查时间为{data.period}；问题截图由检查工具自动截取，红框标示问题位置，"
         "每个网站的全部问题及截图见其问题证据附件。",
+        size=10.5,
+    )
+
+
+def _attachment4(doc: DocumentObject, data: NoticeData) -> None:
+    """附件4: accounts with 突出问题, as notices list them (地区, 账号名称, 平台, 主办单位, 问题描述)."""
+    _attachment_title(doc, 4, ATTACHMENT4_TITLE)
+    headers = ("序号", "地区/部门", "账号名称", "平台", "主办单位", "问题描述")
+    table = word.table(doc, headers, ACCOUNT_WIDTHS_CM)
+    rows = data.outstanding_accounts
+    if not rows:
+        cells = word.row(
+            table, ["", "", "", "", "", "本次检查未发现存在突出问题的账号。"], ACCOUNT_WIDTHS_CM
+        )
+        cells[0].merge(cells[-1])
+    for n, a in enumerate(rows, 1):
+        word.row(
+            table,
+            [n, a.region, a.name or a.url, a.platform, a.sponsor, clean_text(a.description(), 600)],
+            ACCOUNT_WIDTHS_CM,
+        )
+    word.para(
+        doc,
+        f"说明：抽查时间为{data.period}；最新信息更新时间截至检查日期，"
+        "每个账号的页面截图见政务新媒体检查结果表（Excel）。",
         size=10.5,
     )
 

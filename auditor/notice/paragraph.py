@@ -60,7 +60,7 @@ def overview_paragraphs(data: NoticeData) -> list[str]:
     perfect = [r.region for r in data.regions if r.all_passed and _is_prefecture(r.region)]
     if perfect:
         text += f"{_named(perfect)}检查合格率100%。"
-    paragraphs = [text]
+    paragraphs = [text] if data.has_websites else []
     if data.has_media:
         media_perfect = [
             r.region
@@ -68,9 +68,14 @@ def overview_paragraphs(data: NoticeData) -> list[str]:
             if r.media_checked and r.media_passed == r.media_checked and _is_prefecture(r.region)
         ]
         media = (
-            f"（二）政务新媒体检查情况。检查{total.media_checked}个政务新媒体账号，"
+            f"{'（二）' if paragraphs else '（一）'}政务新媒体检查情况。检查{total.media_checked}个政务新媒体账号，"
             f"检查合格率{total.media_rate}。"
         )
+        if data.accounts:
+            media = media[:-1] + f"，发现存在突出问题的账号{len(data.outstanding_accounts)}个。"
+            undecided = total.media_undecided
+            if undecided:
+                media += f"另有{undecided}个账号无法判定（需要登录、出现验证码或未能打开），未计入合格率。"
         if media_perfect:
             media += f"{_named(media_perfect)}检查合格率100%。"
         paragraphs.append(media)

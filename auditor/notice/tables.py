@@ -14,6 +14,7 @@ from typing import Any
 from auditor.checks import ALL_CHECKS
 from auditor.model import Finding, Outcome, PageResult, RunResult, SiteResult, SiteSpec
 from auditor.notice.info import NoticeInfo, cn_period, run_period
+from auditor.notice.media_rows import FAIL_LABEL, AccountRow
 from auditor.notice.problem_text import ProblemLine, clean_text, problem_lines
 from auditor.verdict import UNDECIDED_LABEL, ScoringTable, Verdict, judge
 
@@ -72,6 +73,12 @@ class RegionRow:
     media_running: int = 0
     media_checked: int = 0
     media_passed: int = 0
+    media_undecided: int = 0  # accounts opened whose verdict is 无法判定 (not in the rate)
+
+    @property
+    def media_sampled(self) -> int:
+        """新媒体抽查数: the accounts opened, decided or not."""
+        return self.media_checked + self.media_undecided
 
     @property
     def rate(self) -> str:
@@ -205,6 +212,15 @@ class NoticeData:
     sites: list[SiteRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     total: RegionRow = field(default_factory=lambda: RegionRow(TOTAL_LABEL))
+    accounts: list[AccountRow] = field(
+        default_factory=list
+    )  # the accounts list's half (media.json)
+
+    @property
+    def outstanding_accounts(self) -> list[AccountRow]:
+        """附件4: accounts with 突出问题, 不合格 first, in list order."""
+        rows = [a for a in self.accounts if a.outstanding]
+        return sorted(rows, key=lambda a: (a.verdict != FAIL_LABEL, a.index))
 
     @property
     def websites(self) -> list[SiteRow]:
@@ -219,6 +235,11 @@ class NoticeData:
     def undecided(self) -> list[SiteRow]:
         """Websites whose verdict could not be decided (无法判定), listed apart with the reasons."""
         return [s for s in self.websites if s.verdict.label == UNDECIDED_LABEL]
+
+    @property
+    def has_websites(self) -> bool:
+        """False for a run of the accounts half alone (``auditor media``)."""
+        return self.total.running > 0 or bool(self.websites)
 
     @property
     def has_media(self) -> bool:
@@ -237,13 +258,17 @@ def build(
     run_dir: Path,
     listed: list[SiteSpec] | None = None,
     info: NoticeInfo | None = None,
+    accounts: list[AccountRow] | None = None,
 ) -> NoticeData:
     """Verdicts, notice lines and region counts for a run.
 
     ``listed`` is the whole sites list (running sites), when known from the store; sites in it
-    that were not audited count as running but not checked.
+    that were not audited count as running but not checked. ``accounts`` are the 政务新媒体
+    accounts audited from an accounts list: each counts as checked unless its verdict is 无法判定.
     """
-    data = NoticeData(run=run, table=table, run_dir=run_dir, info=info or NoticeInfo())
+    data = NoticeData(
+        run=run, table=table, run_dir=run_dir, info=info or NoticeInfo(), accounts=accounts or []
+    )
     order = {s.url: i for i, s in enumerate(listed or [], 1)}
     for n, result in enumerate(run.sites, 1):
         started = bool(result.pages) or bool(result.unfinished)
@@ -278,6 +303,15 @@ def build(
         else:
             row.checked += 1
             row.passed += passed
+    for account in data.accounts:
+        region = account.region or NO_REGION
+        row = by_region.setdefault(region, RegionRow(region))
+        row.media_running += 1
+        if account.verdict == UNDECIDED_LABEL:
+            row.media_undecided += 1
+        else:
+            row.media_checked += 1
+            row.media_passed += int(account.verdict != FAIL_LABEL)
     data.regions = list(by_region.values())
     total = data.total
     for row in data.regions:
@@ -288,6 +322,7 @@ def build(
             "media_running",
             "media_checked",
             "media_passed",
+            "media_undecided",
         ):
             setattr(total, key, getattr(total, key) + getattr(row, key))
     return data

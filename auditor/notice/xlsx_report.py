@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.checks import CHECKS_BY_ID
+from auditor.model import Outcome
 from auditor.notice import sheet
 from auditor.notice.problem_text import clean_text
 from auditor.notice.tables import SUPERVISOR_HEADERS, NoticeData
@@ -37,6 +38,20 @@ PROBLEM_HEADERS = (
     "整改状态",
     "证据文件",
 )
+ACCOUNT_HEADERS = (
+    "序号",
+    "地区",
+    "账号名称",
+    "平台",
+    "主办单位",
+    "账号地址",
+    "页面状态",
+    "最新发布",
+    "结论",
+    "问题描述",
+    "截图",
+)
+OUTSTANDING_HEADERS = ("序号", "地区/部门", "账号名称", "平台", "主办单位", "问题描述")
 NOT_RECTIFIED = "未整改"  # the office updates the column as sites report back
 _FAIL_FONT = Font(color="C4161C", bold=True)
 _ROLE_LABELS = {"veto": "单项否决", "deduct": "扣分", "info": "参考"}
@@ -50,6 +65,9 @@ def write_xlsx(data: NoticeData, path: Path) -> Path:
     _results(results, data)
     _regions(wb.create_sheet("地区合格率"), data)
     _problems(wb.create_sheet("问题清单"), data, path.parent)
+    if data.accounts:
+        _accounts(wb.create_sheet("政务新媒体检查结果"), data, path.parent)
+        _outstanding(wb.create_sheet("突出问题政务新媒体"), data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     wb.save(tmp)
@@ -96,12 +114,12 @@ def _results(ws: Worksheet, data: NoticeData) -> None:
 def _regions(ws: Worksheet, data: NoticeData) -> None:
     headers: tuple[str, ...] = ("地区", "运行网站数", "检查网站数", "合格数", "合格率")
     if data.has_media:
-        headers += ("新媒体检查数", "新媒体合格数", "新媒体合格率")
+        headers += ("新媒体抽查数", "新媒体合格数", "新媒体合格率")
     sheet.header(ws, headers, {1: 16})
     for r, row in enumerate([*data.regions, data.total], 2):
         values: list[object] = [row.region, row.running, row.checked, row.passed, row.rate]
         if data.has_media:
-            values += [row.media_checked, row.media_passed, row.media_rate]
+            values += [row.media_sampled, row.media_passed, row.media_rate]
         for c, value in enumerate(values, 1):
             sheet.put(ws, r, c, value)
     ws.cell(row=len(data.regions) + 2, column=1).font = sheet.HEAD_FONT
@@ -138,3 +156,41 @@ def _problems(ws: Worksheet, data: NoticeData, folder: Path) -> None:
             sheet.link(ws.cell(row=r, column=len(values)), data.run_dir, evidence, folder)
             r += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_HEADERS))}{max(r - 1, 1)}"
+
+
+def _accounts(ws: Worksheet, data: NoticeData, folder: Path) -> None:
+    """Every 政务新媒体 account with its verdict, problems and a link to its page screenshot."""
+    widths = {2: 10, 3: 22, 4: 10, 5: 22, 6: 36, 7: 12, 8: 12, 9: 10, 10: 60, 11: 24}
+    sheet.header(ws, ACCOUNT_HEADERS, widths)
+    for r, a in enumerate(data.accounts, 2):
+        problems = [f for f in a.findings if f.outcome in (Outcome.FAIL, Outcome.REVIEW)]
+        values = [
+            a.index,
+            a.region,
+            a.name,
+            a.platform,
+            a.sponsor,
+            a.url,
+            a.state,
+            a.latest or "—",
+            a.verdict,
+            "；".join(dict.fromkeys(clean_text(f.message) for f in problems)),
+            clean_text(a.screenshot),
+        ]
+        for c, value in enumerate(values, 1):
+            sheet.put(ws, r, c, value)
+        if a.verdict == "不合格":
+            ws.cell(row=r, column=9).font = _FAIL_FONT
+        sheet.link(ws.cell(row=r, column=len(values)), data.run_dir, a.screenshot, folder)
+    ws.auto_filter.ref = (
+        f"A1:{get_column_letter(len(ACCOUNT_HEADERS))}{max(len(data.accounts) + 1, 1)}"
+    )
+
+
+def _outstanding(ws: Worksheet, data: NoticeData) -> None:
+    """附件4 as a sheet: the accounts with 突出问题."""
+    sheet.header(ws, OUTSTANDING_HEADERS, {2: 10, 3: 22, 4: 10, 5: 22, 6: 70})
+    for r, a in enumerate(data.outstanding_accounts, 2):
+        values = [r - 1, a.region, a.name or a.url, a.platform, a.sponsor, a.description()]
+        for c, value in enumerate(values, 1):
+            sheet.put(ws, r, c, value)
