@@ -32,6 +32,7 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     table = load_table(args.scoring)
     if baseline := gate_inputs(args)["baseline"]:
         load_baseline(baseline)  # a bad file stops the run before any browser starts
+    accounts = _accounts_list(args)
     if args.resume:
         store, options = _resume(args)
     else:
@@ -49,9 +50,28 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
         listed = [s for _i, s, _st in store.listed()]
     finally:
         store.close()
-    return finish_run(
+    media_code = _audit_accounts(args, accounts, options.out_dir, console, err)
+    code = finish_run(
         run, options.out_dir, args.fail_on, console, table, listed, **gate_inputs(args)
     )
+    return max(code, media_code)
+
+
+def _accounts_list(args: argparse.Namespace):
+    """The --accounts list, read before any browser starts (a bad file stops the run)."""
+    from auditor.media.accounts import read_accounts
+
+    return read_accounts(args.accounts) if getattr(args, "accounts", None) else None
+
+
+def _audit_accounts(args, accounts, out: Path, console: Console, err: Console) -> int:
+    """The 政务新媒体 half into the same run folder (media.json beside results.json)."""
+    if accounts is None:
+        return EXIT_OK
+    from auditor.cli.media import exit_code, run_accounts
+
+    results = run_accounts(args, accounts, out, console, err)
+    return exit_code(results, args.fail_on)
 
 
 def _run_meta(options, input_errors: list[str], scoring: Path | None) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import date
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -12,26 +13,35 @@ from rich.text import Text
 
 from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK
-from auditor.media.accounts import read_accounts
+from auditor.media.accounts import AccountsList, read_accounts
 from auditor.media.profile import State
 from auditor.media.run import AccountResult, audit_accounts, write_media_json
 from auditor.model import Outcome, Severity
+from auditor.notice.media_rows import MEDIA_JSON
 
 MARKS = {Outcome.FAIL: "✗", Outcome.REVIEW: "?", Outcome.ERROR: "!", Outcome.PASS: "✓"}
 
 
 def cmd_media(args: argparse.Namespace, console: Console, err: Console) -> int:
     listed = read_accounts(args.accounts)
+    ensure_writable(args.out)
+    results = run_accounts(args, listed, args.out, console, err)
+    return exit_code(results, args.fail_on)
+
+
+def run_accounts(
+    args: argparse.Namespace, listed: AccountsList, out: Path, console: Console, err: Console
+) -> list[AccountResult]:
+    """Audit the listed accounts into ``out/media.json`` (also the accounts half of ``audit``)."""
     for message in listed.errors:
         err.print(Text.assemble(("警告：", "yellow"), message))
-    options = audit_options(args, args.out)
-    ensure_writable(options.out_dir)
-    as_of = args.as_of or date.today()
+    options = audit_options(args, out)
+    as_of = options.as_of or date.today()
     results = asyncio.run(audit_accounts(listed.accounts, options, as_of))
-    write_media_json(results, args.out / "media.json", as_of, listed.errors)
+    write_media_json(results, out / MEDIA_JSON, as_of, listed.errors)
     console.print(summary(results, as_of))
-    console.print(f"结果：{args.out / 'media.json'}（每个账号的截图在同一目录）")
-    return exit_code(results, args.fail_on)
+    console.print(f"结果：{out / MEDIA_JSON}（每个账号的截图在同一目录）")
+    return results
 
 
 def summary(results: list[AccountResult], as_of: date) -> Table:

@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN",
         help="继续一次被中断的检查（已完成的网站不重做；网站清单与检查日期沿用原记录）",
     )
+    audit.add_argument(
+        "--accounts",
+        type=Path,
+        help="同时检查政务新媒体账号清单 CSV/XLSX（结果 media.json 与 results.json 在同一目录）",
+    )
     _common(audit)
 
     gather = sub.add_parser("gather", help="只渲染并保存页面数据（artifacts）和截图，不做检查")
