@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 out=${1:-runs/demo}
 # The demo site has seeded defects on purpose, so findings do not make this script fail.
+# It also audits the demo's 政务新媒体 accounts (media.json); the notice covers both halves.
 .venv/bin/auditor demo --out "$out" --fail-on none
+.venv/bin/auditor report "$out" --format docx,xlsx
 echo "打开报告：$out/report.html"

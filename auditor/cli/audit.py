@@ -220,9 +220,28 @@ def cmd_demo(args: argparse.Namespace, console: Console, err: Console) -> int:
             run = _run(store, options, console, table)
         finally:
             store.close()
+    if not args.no_accounts:
+        _demo_accounts(args, out, console, err)
     return finish_run(run, out, args.fail_on, console, table, [site], **gate_inputs(args))
 
 
+def _demo_accounts(args: argparse.Namespace, out: Path, console: Console, err: Console) -> None:
+    """The demo's 政务新媒体 half: its accounts on a weibo-like server mapped to 127.0.0.1.
+
+    Shown and written for the notice, but not in the exit code: the demo's exit code is the
+    site's CI gate (``--baseline`` covers site findings only).
+    """
+    from auditor.cli.media import run_accounts
+    from auditor.demo.media import HOST, MediaDemoServer, demo_accounts
+
+    media_args = argparse.Namespace(**vars(args))
+    media_args.as_of = args.as_of or DEMO_AS_OF
+    media_args.resolve = [*(args.resolve or []), f"{HOST}=127.0.0.1"]
+    with MediaDemoServer() as server:
+        console.print(f"示例政务新媒体：http://{HOST}:{server.port}/（映射到 127.0.0.1）")
+        run_accounts(media_args, demo_accounts(server.port), out, console, err)
+
+
 def _forget_store(out: Path) -> None:
-    for name in ("run.sqlite", "run.sqlite-wal", "run.sqlite-shm", "manifest.json"):
+    for name in ("run.sqlite", "run.sqlite-wal", "run.sqlite-shm", "manifest.json", "media.json"):
         (out / name).unlink(missing_ok=True)

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上启动内置示例网站并检查它")
     _common(demo)
+    demo.add_argument(
+        "--no-accounts", action="store_true", help="不检查示例政务新媒体账号（只检查示例网站）"
+    )
     demo.set_defaults(max_pages=40)  # the whole demo site
 
     report = sub.add_parser(
