@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_registry import PRIVATE_CITATION, cites_national_rule
 
-from auditor.checks import MEDIA_CHECKS, run_media_check
+from auditor.checks import MEDIA_CHECKS, MEDIA_LIST_CHECKS, run_media_check, run_media_list_check
 from auditor.media.accounts import Account, AccountsFileError, read_accounts
 from auditor.media.adapters import weibo_date
 from auditor.media.profile import Post, Profile, State, detect_state, platform_of
@@ -115,16 +115,30 @@ def test_weibo_created_at_forms(raw: str, when: date | None) -> None:
 
 # -- the checks --------------------------------------------------------------------------------
 
-ACCOUNT = Account(url="https://weibo.com/u/1", name="成都发布", platform="微博")
+ACCOUNT = Account(
+    url="https://weibo.com/u/1", name="成都发布", platform="微博", sponsor="成都市人民政府"
+)
 
 
-def profile(state: State = State.OK, *dates: date) -> Profile:
+def profile(state: State = State.OK, *dates: date, **facts: object) -> Profile:
+    """An account page as read; by default named, verified and interactive like 成都发布."""
+    given: dict[str, object] = {
+        "name": "成都发布",
+        "verified": True,
+        "subject": "成都市人民政府新闻办公室",
+        "interaction": ["评论"],
+        **facts,
+    }
     return Profile(
         url=ACCOUNT.url,
         platform="weibo",
         state=state,
         posts=[Post(d, f"第{n}条") for n, d in enumerate(dates)],
+        **given,  # type: ignore[arg-type]
     )
+
+
+RECENT = date(2026, 11, 20)
 
 
 # Each case declares its findings (check → outcome); every other check must pass or not apply.
@@ -147,6 +161,8 @@ CASES = {
             "media-reachable": Outcome.REVIEW,
             "media-update": Outcome.REVIEW,
             "media-zombie": Outcome.REVIEW,
+            "media-interaction": Outcome.REVIEW,
+            "media-naming": Outcome.REVIEW,
         },
     ),
     "captcha": (
@@ -155,6 +171,8 @@ CASES = {
             "media-reachable": Outcome.REVIEW,
             "media-update": Outcome.REVIEW,
             "media-zombie": Outcome.REVIEW,
+            "media-interaction": Outcome.REVIEW,
+            "media-naming": Outcome.REVIEW,
         },
     ),
     "failed": (
@@ -163,7 +181,30 @@ CASES = {
             "media-reachable": Outcome.ERROR,
             "media-update": Outcome.ERROR,
             "media-zombie": Outcome.ERROR,
+            "media-interaction": Outcome.ERROR,
+            "media-naming": Outcome.ERROR,
         },
+    ),
+    "no-interaction": (
+        profile(State.OK, RECENT, interaction=[]),
+        {"media-interaction": Outcome.FAIL},
+    ),
+    "unverified": (
+        profile(State.OK, RECENT, verified=False, subject=""),
+        {"media-naming": Outcome.REVIEW},
+    ),
+    "verification-unknown": (profile(State.OK, RECENT, verified=None, subject=""), {}),
+    "unrelated-name": (
+        profile(State.OK, RECENT, name="美食天天见"),
+        {"media-naming": Outcome.FAIL},
+    ),
+    "subject-without-unit": (
+        profile(State.OK, RECENT, subject="某某文化传媒有限公司"),
+        {"media-naming": Outcome.FAIL},
+    ),
+    "subject-abbreviated": (
+        profile(State.OK, RECENT, subject="成都市政府新闻办"),
+        {"media-naming": Outcome.REVIEW},
     ),
 }
 
@@ -189,7 +230,7 @@ def test_boundary_is_fourteen_days_and_messages_name_the_date() -> None:
     assert "2015年5月16日" in dormant[0].message and "僵尸" in dormant[0].message
 
 
-@pytest.mark.parametrize("chk", MEDIA_CHECKS, ids=lambda c: c.id)
+@pytest.mark.parametrize("chk", [*MEDIA_CHECKS, *MEDIA_LIST_CHECKS], ids=lambda c: c.id)
 def test_media_checks_state_their_facts(chk) -> None:
     assert re.match(r"^media(-[a-z]+)+$", chk.id)
     assert chk.name.strip() and not chk.name.isascii()
@@ -245,3 +286,65 @@ def test_weibo_mobile_timeline_cards_and_user_info_are_read() -> None:
     # The same card twice counts once; the retweeted original is not the account's post.
     assert [(x.when, x.text) for x in p.posts] == [(date(2015, 5, 16), "@某人 召开编译工作会议")]
     assert p.posts[0].url == "https://weibo.com/7/Cq1"
+
+
+# -- naming rule and one account per unit per platform -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "expected"),
+    [
+        ("阿坝州编译局", "阿坝州编译局", "function"),
+        ("成都发布", "成都市人民政府", "function"),  # a government relates through its place
+        ("武侯发布", "四川省成都市武侯区人民政府", "function"),
+        ("成都公安", "成都市公安局", "function"),
+        ("成都市场监管", "成都市市场监督管理局", "function"),
+        ("平安成都", "成都市公安局", "unsure"),  # the place only
+        ("城管在线", "城市管理局", "unsure"),  # 城市 is not a place; 城 alone is an abbreviation
+        ("美食天天见", "阿坝州编译局", "none"),
+        ("美食天天见", "成都市人民政府", "none"),
+        ("成都管理服务", "成都市城市管理局", "unsure"),  # 管理 is generic: the place only
+    ],
+)
+def test_name_relates_to_the_unit_by_its_core_words(name: str, unit: str, expected: str) -> None:
+    from auditor.media.naming import relation
+
+    assert relation(name, unit).value == expected
+
+
+def _result(n: int, sponsor: str, url: str, platform: str = "微博", state: State = State.OK):
+    from auditor.media.run import AccountResult
+
+    account = Account(url=url, name=f"账号{n}", platform=platform, sponsor=sponsor, row=n + 1)
+    return AccountResult(account, Profile(url=url, platform="weibo", state=state), [])
+
+
+def test_one_unit_two_accounts_on_one_platform_fail_both_and_nothing_else() -> None:
+    results = [
+        _result(1, "阿坝州编译局", "https://weibo.com/u/1"),
+        _result(2, "阿坝州 编译局", "https://m.weibo.cn/u/2"),  # same unit, same platform
+        _result(3, "阿坝州编译局", "https://www.abzbyj.gov.cn/news/", "网页"),  # not a platform
+        _result(4, "成都市人民政府", "https://weibo.com/u/4"),  # another unit
+        _result(5, "成都市人民政府", "https://weibo.com/u/5", state=State.GONE),  # closed
+        _result(6, "", "https://weibo.com/u/6"),  # no unit written
+        _result(7, "", "https://weibo.com/u/7"),
+    ]
+    found = run_media_list_check(MEDIA_LIST_CHECKS[0], results)
+    outcomes = [[f.outcome for f in per] for per in found]
+    assert outcomes == [[Outcome.FAIL]] * 2 + [[Outcome.PASS]] * 5
+    assert "在微博开设了2个账号（账号1、账号2）" in found[0][0].message
+    assert found[1][0].data["rows"] == [2, 3]
+
+
+def test_a_list_check_that_crashes_is_an_error_for_every_account() -> None:
+    from dataclasses import replace
+
+    from auditor.checks.base import MediaListCheck
+
+    def broken(results: list[object]) -> dict[int, list[object]]:
+        """崩溃"""
+        raise RuntimeError("boom")
+
+    chk: MediaListCheck = replace(MEDIA_LIST_CHECKS[0], fn=broken)
+    found = run_media_list_check(chk, [_result(1, "某局", "https://weibo.com/u/1")])
+    assert [[f.outcome for f in per] for per in found] == [[Outcome.ERROR]]

@@ -7,29 +7,40 @@ is ``error`` (国办秘函〔2019〕19号 政务新媒体检查指标).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from typing import Any
 
-from auditor.checks.base import NotApplicable, Problem, Scoring, media_check, problem, unjudged
+from auditor.checks.base import (
+    NotApplicable,
+    Problem,
+    Scoring,
+    media_check,
+    media_list_check,
+    problem,
+    unjudged,
+)
 from auditor.extract.freshness import cn_date
 from auditor.media.accounts import Account
-from auditor.media.profile import Profile, State
+from auditor.media.naming import Relation, relation
+from auditor.media.profile import Profile, State, platform_of, platforms_config
 from auditor.model import Role, Severity
 
 UPDATE_DAYS = 14  # 监测时间点前2周内无更新 → 内容不更新（单项否决）
 ZOMBIE_DAYS = 365  # 超过1年不更新 → “僵尸”账号
 
 
-def _unreadable(profile: Profile) -> list[Problem]:
-    """Why the posts could not be judged, or [] when the page was read."""
+def _unreadable(profile: Profile, what: str = "更新情况") -> list[Problem]:
+    """Why the page could not be judged, or [] when it was read."""
     if profile.state is State.OK:
         return []
     if profile.state is State.GONE:
         raise NotApplicable("账号已注销或不存在，见 media-reachable")
     if profile.state is State.FAILED:
-        return [unjudged("账号页面未能打开，无法判定更新情况", detail=profile.detail)]
+        return [unjudged(f"账号页面未能打开，无法判定{what}", detail=profile.detail)]
     return [
         problem(
-            f"账号页面{profile.state.value}，无法读取发布信息，待人工确认",
+            f"账号页面{profile.state.value}，无法判定{what}，待人工确认",
             review=True,
             state=profile.state.value,
         )
@@ -134,4 +145,111 @@ def media_reachable(profile: Profile, account: Account, as_of: date) -> list[Pro
     ]
 
 
-MEDIA_CHECKS = (media_reachable, media_update, media_zombie)
+@media_check(
+    id="media-interaction",
+    name="政务新媒体互动回应差",
+    indicator="单项否决/政务新媒体/互动回应差",
+    role=Role.VETO,
+    scoring=Scoring(verified=True, basis="单项否决：未提供有效互动功能"),
+    severity=Severity.CRITICAL,
+    rule="国办秘函〔2019〕19号：政务新媒体未提供有效互动功能（互动回应差）即单项否决",
+)
+def media_interaction(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """账号须提供评论、留言、私信或菜单等互动功能"""
+    blocked = _unreadable(profile, "互动功能")
+    if blocked:
+        return blocked
+    if profile.interaction:
+        return []
+    return [problem("账号页面未见评论、留言、私信或菜单等互动功能，未提供有效互动功能")]
+
+
+@media_check(
+    id="media-naming",
+    name="政务新媒体命名与认证",
+    indicator="政务新媒体/账号管理/命名与认证",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="通报用语：名称与主办单位职责无关、认证信息未标明主办单位、未认证"),
+    severity=Severity.MINOR,
+    rule="国办发〔2018〕123号：政务新媒体名称应与主办单位工作职责相关联，并在公开认证信息中标明主办单位名称",
+)
+def media_naming(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """账号名称与主办单位相关联，认证信息标明主办单位"""
+    unit = account.sponsor.strip()
+    if not unit:
+        raise NotApplicable("清单未填写主办单位")
+    blocked = _unreadable(profile, "账号名称和认证信息")
+    if blocked:
+        return blocked
+    found: list[Problem] = []
+    name = profile.name.strip() or account.name.strip()
+    named = relation(name, unit) if name else Relation.FUNCTION
+    if named is Relation.NONE:
+        found.append(
+            problem(f"账号名称“{name}”与主办单位“{unit}”的工作职责无关联", name=name, unit=unit)
+        )
+    elif named is Relation.UNSURE:
+        found.append(
+            problem(
+                f"账号名称“{name}”与主办单位“{unit}”的关联不明显，待人工确认",
+                review=True,
+                name=name,
+                unit=unit,
+            )
+        )
+    if profile.verified is False:
+        found.append(problem("账号未进行平台官方认证，待人工确认", review=True, unit=unit))
+    elif profile.verified and not profile.subject.strip():
+        found.append(problem("未读到账号的认证主体，是否标明主办单位待人工确认", review=True))
+    elif profile.subject.strip() and unit not in profile.subject:
+        shown = relation(profile.subject, unit)
+        words = f"账号认证信息“{profile.subject}”未标明主办单位“{unit}”"
+        if shown is Relation.NONE:
+            found.append(problem(words, subject=profile.subject, unit=unit))
+        else:
+            found.append(
+                problem(f"{words}全称，待人工确认", review=True, subject=profile.subject, unit=unit)
+            )
+    return found
+
+
+MEDIA_CHECKS = (media_reachable, media_update, media_zombie, media_interaction, media_naming)
+
+
+@media_list_check(
+    id="media-duplicate",
+    name="同一平台重复开设账号",
+    indicator="政务新媒体/账号管理/重复开设",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="一个单位原则上在同一平台只开设一个政务新媒体账号；分值按省级细则"),
+    severity=Severity.MINOR,
+    rule="国办发〔2018〕123号：一个单位原则上在同一平台只开设一个政务新媒体账号",
+)
+def media_duplicate(results: list[Any]) -> dict[int, list[Problem]]:
+    """一个单位在同一平台只开设一个账号"""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, r in enumerate(results):
+        unit = "".join(r.account.sponsor.split())
+        platform = platform_of(r.account.url, r.account.platform)
+        # A closed account is no longer open; a generic page is not a platform.
+        if unit and platform != "generic" and r.profile.state is not State.GONE:
+            groups[(unit, platform)].append(n)
+    found: dict[int, list[Problem]] = {}
+    for (unit, platform), members in groups.items():
+        if len(members) < 2:
+            continue
+        names = [results[m].account.name or results[m].account.url for m in members]
+        where = platforms_config()["platforms"][platform]["name"]
+        for m in members:
+            found[m] = [
+                problem(
+                    f"主办单位“{unit}”在{where}开设了{len(members)}个账号（{'、'.join(names)}），"
+                    "一个单位原则上在同一平台只开设一个账号",
+                    rows=[results[k].account.row for k in members],
+                    urls=[results[k].account.url for k in members],
+                )
+            ]
+    return found
+
+
+MEDIA_LIST_CHECKS = (media_duplicate,)
