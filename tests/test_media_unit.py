@@ -348,3 +348,55 @@ def test_a_list_check_that_crashes_is_an_error_for_every_account() -> None:
     chk: MediaListCheck = replace(MEDIA_LIST_CHECKS[0], fn=broken)
     found = run_media_list_check(chk, [_result(1, "某局", "https://weibo.com/u/1")])
     assert [[f.outcome for f in per] for per in found] == [[Outcome.ERROR]]
+
+
+# -- 微信公众号 article pages --------------------------------------------------------------------
+
+ARTICLE = """<html><head><meta property="og:title" content="OG标题"></head><body><script>
+var msg_title = '阿坝州召开藏汉双语\\x26amp;编译工作会议'.html(false);
+var ct = "1431738000";
+var publish_time = "2015-05-16" || "";
+var biz = "" || "MzTESTBIZ==";
+var nickname = htmlDecode("阿坝州编译局");
+</script></body></html>"""
+
+
+def test_article_script_variables_are_read() -> None:
+    from auditor.media.article import script_var, stated_date
+
+    assert script_var(ARTICLE, "nickname") == "阿坝州编译局"
+    assert script_var(ARTICLE, "biz") == "MzTESTBIZ=="  # the first non-empty of `"" || "…"`
+    assert script_var(ARTICLE, "msg_title") == "阿坝州召开藏汉双语&编译工作会议"
+    assert script_var("var ct = 1431738000;", "ct") == "1431738000"
+    assert script_var(ARTICLE, "missing") == ""
+    # Unix seconds in Beijing time: 2015-05-16 09:00 +08:00 is 01:00 UTC.
+    assert stated_date("1431738000", AS_OF) == date(2015, 5, 16)
+    assert stated_date("1431738000000", AS_OF) == date(2015, 5, 16)
+    assert stated_date("2015-05-16", AS_OF) == date(2015, 5, 16)
+
+
+def test_weixin_article_gives_the_account_name_and_one_dated_post() -> None:
+    from auditor.media.article import ArticleAdapter
+
+    p = Profile(url="https://mp.weixin.qq.com/s/abc", platform="weixin")
+    ArticleAdapter("weixin").fill(p, ARTICLE, AS_OF)
+    assert p.name == "阿坝州编译局"
+    assert p.posts == [Post(date(2015, 5, 16), "阿坝州召开藏汉双语&编译工作会议", p.url)]
+    assert platform_of("https://mp.weixin.qq.com/s/abc") == "weixin"
+    assert platform_of("https://example.cn/a", "微信公众号") == "weixin"
+
+
+def test_a_platform_that_hides_interaction_from_visitors_is_review_not_fail() -> None:
+    hidden = profile(State.OK, RECENT, interaction=[], interaction_visible=False)
+    assert problems_of(hidden) == {"media-interaction": Outcome.REVIEW}
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("此帐号已自主注销，内容无法查看", State.GONE),
+        ("环境异常 完成验证后即可继续访问", State.CAPTCHA),
+    ],
+)
+def test_weixin_page_states_come_from_its_own_words(text: str, state: State) -> None:
+    assert detect_state(text, "https://mp.weixin.qq.com/s/x", platform="weixin")[0] is state

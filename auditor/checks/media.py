@@ -161,6 +161,13 @@ def media_interaction(profile: Profile, account: Account, as_of: date) -> list[P
         return blocked
     if profile.interaction:
         return []
+    if not profile.interaction_visible:
+        return [
+            problem(
+                "该平台的菜单、留言等互动功能只在其应用内可见，公开页面无法判定，待人工确认",
+                review=True,
+            )
+        ]
     return [problem("账号页面未见评论、留言、私信或菜单等互动功能，未提供有效互动功能")]
 
 

@@ -238,4 +238,8 @@ def _outline_on(shot: Path, rect: Any) -> None:
 def adapter_for(platform: str, timeout_s: float = 15.0) -> Adapter:
     """The adapter the data file names for ``platform`` (generic when it names none)."""
     kind = platforms_config()["platforms"].get(platform, {}).get("adapter", "generic")
+    if kind == "script":
+        from auditor.media.article import ArticleAdapter
+
+        return ArticleAdapter(platform, timeout_s)
     return WeiboAdapter(timeout_s) if kind == "weibo" else GenericAdapter()
