@@ -400,3 +400,87 @@ def test_a_platform_that_hides_interaction_from_visitors_is_review_not_fail() ->
 )
 def test_weixin_page_states_come_from_its_own_words(text: str, state: State) -> None:
     assert detect_state(text, "https://mp.weixin.qq.com/s/x", platform="weixin")[0] is state
+
+
+# -- 今日头条 and 哔哩哔哩: the JSON their pages load --------------------------------------------
+
+TOUTIAO_FEED = {
+    "message": "success",
+    "data": [
+        {
+            "title": "我县召开森林防火工作会议",
+            "publish_time": 1795572000,  # 2026-11-25 10:00 Beijing time
+            "behot_time": 1795572000,
+            "item_id": "7310000000000000001",
+            "comment_count": 3,
+            "filter_words": [{"id": "8:0", "name": "看过了"}],
+            "user_info": {
+                "name": "某县发布",
+                "user_id": "123",
+                "user_verified": True,
+                "verified_content": "某县人民政府新闻办公室",
+            },
+        }
+    ],
+}
+BILIBILI_INFO = {
+    "code": 0,
+    "data": {
+        "mid": 42,
+        "name": "某市公安",
+        "official": {"role": 3, "title": "某市公安局官方账号", "desc": "", "type": 1},
+        "nameplate": {"nid": 1, "name": "见习偶像"},
+    },
+}
+BILIBILI_VIDEOS = {
+    "code": 0,
+    "data": {
+        "list": {
+            "tlist": {"36": {"tid": 36, "count": 2, "name": "知识"}},
+            "vlist": [
+                {
+                    "title": "反诈宣传｜警惕刷单陷阱",
+                    "created": 1431738000,
+                    "bvid": "BV1xx411c7mD",
+                    "comment": 5,
+                    "author": "某市公安",
+                    "mid": 42,
+                }
+            ],
+        }
+    },
+}
+
+
+def test_toutiao_feed_gives_posts_and_the_author_not_the_filter_words() -> None:
+    from auditor.media.adapters import JsonAdapter, _json_features
+
+    p = Profile(url="https://www.toutiao.com/c/user/token/abc/", platform="toutiao")
+    JsonAdapter("toutiao").fill(p, [TOUTIAO_FEED], AS_OF)
+    assert (p.name, p.verified, p.subject) == ("某县发布", True, "某县人民政府新闻办公室")
+    assert [(x.when, x.text, x.url) for x in p.posts] == [
+        (
+            date(2026, 11, 25),
+            "我县召开森林防火工作会议",
+            "https://www.toutiao.com/article/7310000000000000001/",
+        )
+    ]
+    assert _json_features([TOUTIAO_FEED]) == ["评论"]
+    assert platform_of("https://www.toutiao.com/c/user/token/abc/") == "toutiao"
+
+
+def test_bilibili_space_gives_official_verification_and_videos() -> None:
+    from auditor.media.adapters import JsonAdapter
+
+    p = Profile(url="https://space.bilibili.com/42", platform="bilibili")
+    JsonAdapter("bilibili").fill(p, [BILIBILI_VIDEOS, BILIBILI_INFO], AS_OF)
+    # the category list's "知识" and the nameplate's "见习偶像" are not the account's name
+    assert (p.name, p.verified, p.subject) == ("某市公安", True, "某市公安局官方账号")
+    assert [(x.when, x.url) for x in p.posts] == [
+        (date(2015, 5, 16), "https://www.bilibili.com/video/BV1xx411c7mD")
+    ]
+    unverified = {"code": 0, "data": {"mid": 7, "name": "某号", "official": {"type": -1}}}
+    q = Profile(url="https://space.bilibili.com/7", platform="bilibili")
+    JsonAdapter("bilibili").fill(q, [unverified], AS_OF)
+    assert q.verified is False
+    assert platform_of("https://space.bilibili.com/42") == "bilibili"
