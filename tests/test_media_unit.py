@@ -202,6 +202,23 @@ CASES = {
         profile(State.OK, RECENT, subject="某某文化传媒有限公司"),
         {"media-naming": Outcome.FAIL},
     ),
+    "app-ok": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "ok"}, version_date=RECENT),
+        {},
+    ),
+    "app-no-link": (profile(app=True, version_date=RECENT), {"media-app-download": Outcome.FAIL}),
+    "app-link-broken": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "HTTP 404"}),
+        {"media-app-download": Outcome.FAIL},
+    ),
+    "app-old-version": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "ok"}, version_date=date(2015, 5, 16)),
+        {"media-app-download": Outcome.REVIEW},
+    ),
+    "app-no-version-date": (
+        profile(app=True, downloads={"https://apps.apple.com/cn/app/id1": "ok"}),
+        {"media-app-download": Outcome.REVIEW},
+    ),
     "subject-abbreviated": (
         profile(State.OK, RECENT, subject="成都市政府新闻办"),
         {"media-naming": Outcome.REVIEW},
@@ -484,3 +501,12 @@ def test_bilibili_space_gives_official_verification_and_videos() -> None:
     JsonAdapter("bilibili").fill(q, [unverified], AS_OF)
     assert q.verified is False
     assert platform_of("https://space.bilibili.com/42") == "bilibili"
+
+
+def test_app_version_date_is_the_newest_labelled_one() -> None:
+    from auditor.media.app import version_date
+
+    text = "某市政务APP\n版本：3.2.1\n更新时间：2026-11-01\n发布日期: 2025年3月5日\n咨询电话 12345"
+    assert version_date(text, ["更新时间", "发布日期"], AS_OF) == date(2026, 11, 1)
+    assert version_date("没有日期", ["更新时间"], AS_OF) is None
+    assert platform_of("https://www.x.gov.cn/app/", "政务APP") == "app"

@@ -47,6 +47,12 @@ def _unreadable(profile: Profile, what: str = "更新情况") -> list[Problem]:
     ]
 
 
+def _posts_judged(profile: Profile) -> None:
+    """A 政务客户端's posts live inside the app: its download page is judged instead."""
+    if profile.app:
+        raise NotApplicable("政务客户端的发布信息在应用内，按下载页面检查，见 media-app-download")
+
+
 def _none_before(profile: Profile) -> str:
     """零发布, or only posts dated after the audit date (no proof of an update)."""
     return "没有检查日期之前的发布信息" if profile.posts else "零发布，没有任何发布信息"
@@ -63,6 +69,7 @@ def _none_before(profile: Profile) -> str:
 )
 def media_update(profile: Profile, account: Account, as_of: date) -> list[Problem]:
     """账号在检查日期前2周内须有更新"""
+    _posts_judged(profile)
     blocked = _unreadable(profile)
     if blocked:
         return blocked
@@ -93,6 +100,7 @@ def media_update(profile: Profile, account: Account, as_of: date) -> list[Proble
 )
 def media_zombie(profile: Profile, account: Account, as_of: date) -> list[Problem]:
     """账号不得超过1年不更新或零发布（“睡眠”“僵尸”账号）"""
+    _posts_judged(profile)
     blocked = _unreadable(profile)
     if blocked:
         return blocked
@@ -220,7 +228,56 @@ def media_naming(profile: Profile, account: Account, as_of: date) -> list[Proble
     return found
 
 
-MEDIA_CHECKS = (media_reachable, media_update, media_zombie, media_interaction, media_naming)
+@media_check(
+    id="media-app-download",
+    name="政务客户端无法下载",
+    indicator="政务新媒体/移动客户端/可下载",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="通报用语：移动客户端无法下载、长期不更新；分值按省级细则"),
+    severity=Severity.SERIOUS,
+    rule="国办秘函〔2019〕19号 政务新媒体检查指标：移动客户端须能正常下载使用",
+)
+def media_app_download(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """政务客户端的下载页面提供可以打开的安装包或应用商店链接，并标明版本日期"""
+    if not profile.app:
+        raise NotApplicable("不是政务客户端")
+    blocked = _unreadable(profile, "能否下载")
+    if blocked:
+        return blocked
+    if not profile.downloads:
+        return [problem("下载页面未提供安装包（APK/IPA）或应用商店链接，无法下载")]
+    opened = [link for link, why in profile.downloads.items() if why == "ok"]
+    if not opened:
+        return [
+            problem(
+                "下载页面的安装包和应用商店链接均无法打开，无法下载",
+                links=profile.downloads,
+            )
+        ]
+    if profile.version_date is None:
+        return [problem("下载页面未标明版本更新日期，更新情况待人工确认", review=True)]
+    age = (as_of - profile.version_date).days
+    if age > ZOMBIE_DAYS:
+        when = cn_date(profile.version_date)
+        return [
+            problem(
+                f"客户端最新版本发布于{when}，超过1年未更新，待人工确认",
+                review=True,
+                version_date=profile.version_date.isoformat(),
+                age_days=age,
+            )
+        ]
+    return []
+
+
+MEDIA_CHECKS = (
+    media_reachable,
+    media_update,
+    media_zombie,
+    media_interaction,
+    media_naming,
+    media_app_download,
+)
 
 
 @media_list_check(

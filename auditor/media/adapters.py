@@ -279,6 +279,10 @@ def _outline_on(shot: Path, rect: Any) -> None:
 def adapter_for(platform: str, timeout_s: float = 15.0) -> Adapter:
     """The adapter the data file names for ``platform`` (generic when it names none)."""
     kind = platforms_config()["platforms"].get(platform, {}).get("adapter", "generic")
+    if kind == "app":
+        from auditor.media.app import AppAdapter
+
+        return AppAdapter(platform, timeout_s)
     if kind == "script":
         from auditor.media.article import ArticleAdapter
 

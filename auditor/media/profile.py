@@ -42,6 +42,10 @@ class Profile:
     # False when the page a visitor can open never shows them (a 公众号's menu and 留言 live
     # inside the WeChat app only): media-interaction is then review, not fail.
     interaction_visible: bool = True
+    # 政务客户端/APP: judged by its download page (media-app-download), not by posts
+    app: bool = False
+    downloads: dict[str, str] = field(default_factory=dict)  # link → "ok" or why it failed
+    version_date: date | None = None
     state_reason: str = ""  # the word, selector or address that decided the state
     screenshot: str = ""  # file name in the output folder
     detail: str = ""  # technical detail of a failure (never shown as a finding's message)
@@ -54,6 +58,7 @@ class Profile:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["state"] = self.state.value
+        data["version_date"] = self.version_date.isoformat() if self.version_date else None
         data["posts"] = [
             {**p, "when": p["when"].isoformat() if p["when"] else None} for p in data["posts"]
         ]
