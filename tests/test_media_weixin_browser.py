@@ -32,6 +32,8 @@ def _article(nickname: str, ct: int, title: str) -> str:
 <div><span id="js_name">{nickname}</span> <em id="publish_time"></em></div>
 <div id="js_content"><p>正文</p></div>
 <script>
+function htmlDecode(s) {{ return s; }}
+String.prototype.html = function () {{ return String(this); }};
 var nickname = htmlDecode("{nickname}");
 var msg_title = '{title}'.html(false);
 var ct = "{ct}";
