@@ -118,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
         if host == "weibo.com" and parts.path in STATIC_WEIBO:
             return self._send(_html(STATIC_WEIBO[parts.path]))
         if host == "www.shipin.cn" and parts.path in GENERIC:
-            return self._send(_html(GENERIC[parts.path]))
+            return self._send(_html(GENERIC[parts.path], title="某市某局"))
         self._send(_html("<h1>404</h1>"), 404)
 
     def _send(self, body: Any, status: int = 200) -> None:
@@ -131,24 +131,35 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _html(body: str) -> str:
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>账号</title></head><body>{body}</body></html>"
+def _html(body: str, title: str = "账号") -> str:
+    head = f"<meta charset='utf-8'><title>{title}</title>"
+    return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
 
 
 # Each account: (list row, declared findings check → outcome).
 def accounts(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
     w, g = f"http://weibo.com:{port}", f"http://www.shipin.cn:{port}"
-    review = {"media-reachable": "review", "media-update": "review", "media-zombie": "review"}
+    review = {
+        c: "review"
+        for c in ("media-reachable", "media-update", "media-zombie", "media-interaction")
+    }
+    review["media-naming"] = "review"
     stale = {"media-update": "fail", "media-zombie": "fail"}
+    # 某县人民政府 lists three 微博 accounts: the closed one does not count, the other two are a pair.
+    pair = {"media-duplicate": "fail"}
     return {
         "成都发布": (["成都", "微博", "成都市人民政府", f"{w}/u/1001"], {}),
         "阿坝州编译局": (["阿坝州", "微博", "阿坝州编译局", f"{w}/u/1002"], stale),
-        "某县零发布": (["某县", "微博", "某县人民政府", f"{w}/u/1003"], stale),
+        "某县零发布": (
+            ["某县", "微博", "某县人民政府", f"{w}/u/1003"],
+            # no post, so no 评论 button; the platform shows it unverified
+            {**stale, **pair, "media-interaction": "fail", "media-naming": "review"},
+        ),
         "已注销账号": (
             ["某县", "微博", "某县人民政府", f"{w}/u/1004"],
             {"media-reachable": "fail"},
         ),
-        "登录墙账号": (["某县", "微博", "某县人民政府", f"{w}/u/1005"], review),
+        "登录墙账号": (["某县", "微博", "某县人民政府", f"{w}/u/1005"], {**review, **pair}),
         "网页活跃": (["某市", "网页", "某市某局", f"{g}/news/"], {}),
         "网页久未更新": (["某市", "网页", "某市某局", f"{g}/old/"], {"media-update": "fail"}),
         "验证码账号": (["某市", "网页", "某市某局", f"{g}/verify/"], review),

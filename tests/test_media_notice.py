@@ -40,6 +40,7 @@ def _account(
         state=state,
         name=name,
         posts=[Post(when=d, text="政务信息") for d in posts],
+        interaction=["评论", "私信"] if state is State.OK else [],  # media-interaction passes
         screenshot=f"account-{n:03d}.png",
     )
     return AccountResult(account, profile, judge(profile, account, AS_OF))

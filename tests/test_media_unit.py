@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_registry import PRIVATE_CITATION, cites_national_rule
 
-from auditor.checks import MEDIA_CHECKS, run_media_check
+from auditor.checks import MEDIA_CHECKS, MEDIA_LIST_CHECKS, run_media_check, run_media_list_check
 from auditor.media.accounts import Account, AccountsFileError, read_accounts
 from auditor.media.adapters import weibo_date
 from auditor.media.profile import Post, Profile, State, detect_state, platform_of
@@ -115,16 +115,30 @@ def test_weibo_created_at_forms(raw: str, when: date | None) -> None:
 
 # -- the checks --------------------------------------------------------------------------------
 
-ACCOUNT = Account(url="https://weibo.com/u/1", name="成都发布", platform="微博")
+ACCOUNT = Account(
+    url="https://weibo.com/u/1", name="成都发布", platform="微博", sponsor="成都市人民政府"
+)
 
 
-def profile(state: State = State.OK, *dates: date) -> Profile:
+def profile(state: State = State.OK, *dates: date, **facts: object) -> Profile:
+    """An account page as read; by default named, verified and interactive like 成都发布."""
+    given: dict[str, object] = {
+        "name": "成都发布",
+        "verified": True,
+        "subject": "成都市人民政府新闻办公室",
+        "interaction": ["评论"],
+        **facts,
+    }
     return Profile(
         url=ACCOUNT.url,
         platform="weibo",
         state=state,
         posts=[Post(d, f"第{n}条") for n, d in enumerate(dates)],
+        **given,  # type: ignore[arg-type]
     )
+
+
+RECENT = date(2026, 11, 20)
 
 
 # Each case declares its findings (check → outcome); every other check must pass or not apply.
@@ -147,6 +161,8 @@ CASES = {
             "media-reachable": Outcome.REVIEW,
             "media-update": Outcome.REVIEW,
             "media-zombie": Outcome.REVIEW,
+            "media-interaction": Outcome.REVIEW,
+            "media-naming": Outcome.REVIEW,
         },
     ),
     "captcha": (
@@ -155,6 +171,8 @@ CASES = {
             "media-reachable": Outcome.REVIEW,
             "media-update": Outcome.REVIEW,
             "media-zombie": Outcome.REVIEW,
+            "media-interaction": Outcome.REVIEW,
+            "media-naming": Outcome.REVIEW,
         },
     ),
     "failed": (
@@ -163,7 +181,47 @@ CASES = {
             "media-reachable": Outcome.ERROR,
             "media-update": Outcome.ERROR,
             "media-zombie": Outcome.ERROR,
+            "media-interaction": Outcome.ERROR,
+            "media-naming": Outcome.ERROR,
         },
+    ),
+    "no-interaction": (
+        profile(State.OK, RECENT, interaction=[]),
+        {"media-interaction": Outcome.FAIL},
+    ),
+    "unverified": (
+        profile(State.OK, RECENT, verified=False, subject=""),
+        {"media-naming": Outcome.REVIEW},
+    ),
+    "verification-unknown": (profile(State.OK, RECENT, verified=None, subject=""), {}),
+    "unrelated-name": (
+        profile(State.OK, RECENT, name="美食天天见"),
+        {"media-naming": Outcome.FAIL},
+    ),
+    "subject-without-unit": (
+        profile(State.OK, RECENT, subject="某某文化传媒有限公司"),
+        {"media-naming": Outcome.FAIL},
+    ),
+    "app-ok": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "ok"}, version_date=RECENT),
+        {},
+    ),
+    "app-no-link": (profile(app=True, version_date=RECENT), {"media-app-download": Outcome.FAIL}),
+    "app-link-broken": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "HTTP 404"}),
+        {"media-app-download": Outcome.FAIL},
+    ),
+    "app-old-version": (
+        profile(app=True, downloads={"https://x.cn/a.apk": "ok"}, version_date=date(2015, 5, 16)),
+        {"media-app-download": Outcome.REVIEW},
+    ),
+    "app-no-version-date": (
+        profile(app=True, downloads={"https://apps.apple.com/cn/app/id1": "ok"}),
+        {"media-app-download": Outcome.REVIEW},
+    ),
+    "subject-abbreviated": (
+        profile(State.OK, RECENT, subject="成都市政府新闻办"),
+        {"media-naming": Outcome.REVIEW},
     ),
 }
 
@@ -189,7 +247,7 @@ def test_boundary_is_fourteen_days_and_messages_name_the_date() -> None:
     assert "2015年5月16日" in dormant[0].message and "僵尸" in dormant[0].message
 
 
-@pytest.mark.parametrize("chk", MEDIA_CHECKS, ids=lambda c: c.id)
+@pytest.mark.parametrize("chk", [*MEDIA_CHECKS, *MEDIA_LIST_CHECKS], ids=lambda c: c.id)
 def test_media_checks_state_their_facts(chk) -> None:
     assert re.match(r"^media(-[a-z]+)+$", chk.id)
     assert chk.name.strip() and not chk.name.isascii()
@@ -245,3 +303,210 @@ def test_weibo_mobile_timeline_cards_and_user_info_are_read() -> None:
     # The same card twice counts once; the retweeted original is not the account's post.
     assert [(x.when, x.text) for x in p.posts] == [(date(2015, 5, 16), "@某人 召开编译工作会议")]
     assert p.posts[0].url == "https://weibo.com/7/Cq1"
+
+
+# -- naming rule and one account per unit per platform -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "expected"),
+    [
+        ("阿坝州编译局", "阿坝州编译局", "function"),
+        ("成都发布", "成都市人民政府", "function"),  # a government relates through its place
+        ("武侯发布", "四川省成都市武侯区人民政府", "function"),
+        ("成都公安", "成都市公安局", "function"),
+        ("成都市场监管", "成都市市场监督管理局", "function"),
+        ("平安成都", "成都市公安局", "unsure"),  # the place only
+        ("城管在线", "城市管理局", "unsure"),  # 城市 is not a place; 城 alone is an abbreviation
+        ("美食天天见", "阿坝州编译局", "none"),
+        ("美食天天见", "成都市人民政府", "none"),
+        ("成都管理服务", "成都市城市管理局", "unsure"),  # 管理 is generic: the place only
+    ],
+)
+def test_name_relates_to_the_unit_by_its_core_words(name: str, unit: str, expected: str) -> None:
+    from auditor.media.naming import relation
+
+    assert relation(name, unit).value == expected
+
+
+def _result(n: int, sponsor: str, url: str, platform: str = "微博", state: State = State.OK):
+    from auditor.media.run import AccountResult
+
+    account = Account(url=url, name=f"账号{n}", platform=platform, sponsor=sponsor, row=n + 1)
+    return AccountResult(account, Profile(url=url, platform="weibo", state=state), [])
+
+
+def test_one_unit_two_accounts_on_one_platform_fail_both_and_nothing_else() -> None:
+    results = [
+        _result(1, "阿坝州编译局", "https://weibo.com/u/1"),
+        _result(2, "阿坝州 编译局", "https://m.weibo.cn/u/2"),  # same unit, same platform
+        _result(3, "阿坝州编译局", "https://www.abzbyj.gov.cn/news/", "网页"),  # not a platform
+        _result(4, "成都市人民政府", "https://weibo.com/u/4"),  # another unit
+        _result(5, "成都市人民政府", "https://weibo.com/u/5", state=State.GONE),  # closed
+        _result(6, "", "https://weibo.com/u/6"),  # no unit written
+        _result(7, "", "https://weibo.com/u/7"),
+    ]
+    found = run_media_list_check(MEDIA_LIST_CHECKS[0], results)
+    outcomes = [[f.outcome for f in per] for per in found]
+    assert outcomes == [[Outcome.FAIL]] * 2 + [[Outcome.PASS]] * 5
+    assert "在微博开设了2个账号（账号1、账号2）" in found[0][0].message
+    assert found[1][0].data["rows"] == [2, 3]
+
+
+def test_a_list_check_that_crashes_is_an_error_for_every_account() -> None:
+    from dataclasses import replace
+
+    from auditor.checks.base import MediaListCheck
+
+    def broken(results: list[object]) -> dict[int, list[object]]:
+        """崩溃"""
+        raise RuntimeError("boom")
+
+    chk: MediaListCheck = replace(MEDIA_LIST_CHECKS[0], fn=broken)
+    found = run_media_list_check(chk, [_result(1, "某局", "https://weibo.com/u/1")])
+    assert [[f.outcome for f in per] for per in found] == [[Outcome.ERROR]]
+
+
+# -- 微信公众号 article pages --------------------------------------------------------------------
+
+ARTICLE = """<html><head><meta property="og:title" content="OG标题"></head><body><script>
+var msg_title = '阿坝州召开藏汉双语\\x26amp;编译工作会议'.html(false);
+var ct = "1431738000";
+var publish_time = "2015-05-16" || "";
+var biz = "" || "MzTESTBIZ==";
+var nickname = htmlDecode("阿坝州编译局");
+</script></body></html>"""
+
+
+def test_article_script_variables_are_read() -> None:
+    from auditor.media.article import script_var, stated_date
+
+    assert script_var(ARTICLE, "nickname") == "阿坝州编译局"
+    assert script_var(ARTICLE, "biz") == "MzTESTBIZ=="  # the first non-empty of `"" || "…"`
+    assert script_var(ARTICLE, "msg_title") == "阿坝州召开藏汉双语&编译工作会议"
+    assert script_var("var ct = 1431738000;", "ct") == "1431738000"
+    assert script_var(ARTICLE, "missing") == ""
+    # Unix seconds in Beijing time: 2015-05-16 09:00 +08:00 is 01:00 UTC.
+    assert stated_date("1431738000", AS_OF) == date(2015, 5, 16)
+    assert stated_date("1431738000000", AS_OF) == date(2015, 5, 16)
+    assert stated_date("2015-05-16", AS_OF) == date(2015, 5, 16)
+
+
+def test_weixin_article_gives_the_account_name_and_one_dated_post() -> None:
+    from auditor.media.article import ArticleAdapter
+
+    p = Profile(url="https://mp.weixin.qq.com/s/abc", platform="weixin")
+    ArticleAdapter("weixin").fill(p, ARTICLE, AS_OF)
+    assert p.name == "阿坝州编译局"
+    assert p.posts == [Post(date(2015, 5, 16), "阿坝州召开藏汉双语&编译工作会议", p.url)]
+    assert platform_of("https://mp.weixin.qq.com/s/abc") == "weixin"
+    assert platform_of("https://example.cn/a", "微信公众号") == "weixin"
+
+
+def test_a_platform_that_hides_interaction_from_visitors_is_review_not_fail() -> None:
+    hidden = profile(State.OK, RECENT, interaction=[], interaction_visible=False)
+    assert problems_of(hidden) == {"media-interaction": Outcome.REVIEW}
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("此帐号已自主注销，内容无法查看", State.GONE),
+        ("环境异常 完成验证后即可继续访问", State.CAPTCHA),
+    ],
+)
+def test_weixin_page_states_come_from_its_own_words(text: str, state: State) -> None:
+    assert detect_state(text, "https://mp.weixin.qq.com/s/x", platform="weixin")[0] is state
+
+
+# -- 今日头条 and 哔哩哔哩: the JSON their pages load --------------------------------------------
+
+TOUTIAO_FEED = {
+    "message": "success",
+    "data": [
+        {
+            "title": "我县召开森林防火工作会议",
+            "publish_time": 1795572000,  # 2026-11-25 10:00 Beijing time
+            "behot_time": 1795572000,
+            "item_id": "7310000000000000001",
+            "comment_count": 3,
+            "filter_words": [{"id": "8:0", "name": "看过了"}],
+            "user_info": {
+                "name": "某县发布",
+                "user_id": "123",
+                "user_verified": True,
+                "verified_content": "某县人民政府新闻办公室",
+            },
+        }
+    ],
+}
+BILIBILI_INFO = {
+    "code": 0,
+    "data": {
+        "mid": 42,
+        "name": "某市公安",
+        "official": {"role": 3, "title": "某市公安局官方账号", "desc": "", "type": 1},
+        "nameplate": {"nid": 1, "name": "见习偶像"},
+    },
+}
+BILIBILI_VIDEOS = {
+    "code": 0,
+    "data": {
+        "list": {
+            "tlist": {"36": {"tid": 36, "count": 2, "name": "知识"}},
+            "vlist": [
+                {
+                    "title": "反诈宣传｜警惕刷单陷阱",
+                    "created": 1431738000,
+                    "bvid": "BV1xx411c7mD",
+                    "comment": 5,
+                    "author": "某市公安",
+                    "mid": 42,
+                }
+            ],
+        }
+    },
+}
+
+
+def test_toutiao_feed_gives_posts_and_the_author_not_the_filter_words() -> None:
+    from auditor.media.adapters import JsonAdapter, _json_features
+
+    p = Profile(url="https://www.toutiao.com/c/user/token/abc/", platform="toutiao")
+    JsonAdapter("toutiao").fill(p, [TOUTIAO_FEED], AS_OF)
+    assert (p.name, p.verified, p.subject) == ("某县发布", True, "某县人民政府新闻办公室")
+    assert [(x.when, x.text, x.url) for x in p.posts] == [
+        (
+            date(2026, 11, 25),
+            "我县召开森林防火工作会议",
+            "https://www.toutiao.com/article/7310000000000000001/",
+        )
+    ]
+    assert _json_features([TOUTIAO_FEED]) == ["评论"]
+    assert platform_of("https://www.toutiao.com/c/user/token/abc/") == "toutiao"
+
+
+def test_bilibili_space_gives_official_verification_and_videos() -> None:
+    from auditor.media.adapters import JsonAdapter
+
+    p = Profile(url="https://space.bilibili.com/42", platform="bilibili")
+    JsonAdapter("bilibili").fill(p, [BILIBILI_VIDEOS, BILIBILI_INFO], AS_OF)
+    # the category list's "知识" and the nameplate's "见习偶像" are not the account's name
+    assert (p.name, p.verified, p.subject) == ("某市公安", True, "某市公安局官方账号")
+    assert [(x.when, x.url) for x in p.posts] == [
+        (date(2015, 5, 16), "https://www.bilibili.com/video/BV1xx411c7mD")
+    ]
+    unverified = {"code": 0, "data": {"mid": 7, "name": "某号", "official": {"type": -1}}}
+    q = Profile(url="https://space.bilibili.com/7", platform="bilibili")
+    JsonAdapter("bilibili").fill(q, [unverified], AS_OF)
+    assert q.verified is False
+    assert platform_of("https://space.bilibili.com/42") == "bilibili"
+
+
+def test_app_version_date_is_the_newest_labelled_one() -> None:
+    from auditor.media.app import version_date
+
+    text = "某市政务APP\n版本：3.2.1\n更新时间：2026-11-01\n发布日期: 2025年3月5日\n咨询电话 12345"
+    assert version_date(text, ["更新时间", "发布日期"], AS_OF) == date(2026, 11, 1)
+    assert version_date("没有日期", ["更新时间"], AS_OF) is None
+    assert platform_of("https://www.x.gov.cn/app/", "政务APP") == "app"

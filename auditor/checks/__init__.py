@@ -8,6 +8,7 @@ from auditor.checks.availability import domain_name, page_availability, page_sta
 from auditor.checks.base import (
     Check,
     MediaCheck,
+    MediaListCheck,
     NotApplicable,
     Problem,
     SiteCheck,
@@ -15,6 +16,7 @@ from auditor.checks.base import (
     problem,
     run_check,
     run_media_check,
+    run_media_list_check,
     run_site_check,
     site_check,
     skipped,
@@ -45,7 +47,7 @@ from auditor.checks.interaction import (
     site_search,
 )
 from auditor.checks.links import link_health
-from auditor.checks.media import MEDIA_CHECKS
+from auditor.checks.media import MEDIA_CHECKS, MEDIA_LIST_CHECKS
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.checks.privacy import personal_data
 from auditor.checks.qr import qr_image
@@ -121,7 +123,9 @@ def run_site(
 
 
 # Checks over one 政务新媒体 account's profile (auditor media); a kind of their own.
-MEDIA_BY_ID: dict[str, MediaCheck] = {c.id: c for c in MEDIA_CHECKS}
+MEDIA_BY_ID: dict[str, MediaCheck | MediaListCheck] = {
+    c.id: c for c in (*MEDIA_CHECKS, *MEDIA_LIST_CHECKS)
+}
 
 
 __all__ = [
@@ -129,9 +133,11 @@ __all__ = [
     "CHECKS_BY_ID",
     "MEDIA_BY_ID",
     "MEDIA_CHECKS",
+    "MEDIA_LIST_CHECKS",
     "SITE_CHECKS",
     "Check",
     "MediaCheck",
+    "MediaListCheck",
     "NotApplicable",
     "Problem",
     "SiteCheck",
@@ -140,6 +146,7 @@ __all__ = [
     "run_all",
     "run_check",
     "run_media_check",
+    "run_media_list_check",
     "run_site",
     "run_site_check",
     "site_check",

@@ -107,7 +107,7 @@ class CheckInfo:
     scoring: Scoring
     severity: Severity
     rule: str  # citation: reference section and source
-    fn: Callable[..., list[Problem]]  # CheckFn or SiteCheckFn
+    fn: Callable[..., Any]  # CheckFn, SiteCheckFn, MediaCheckFn or MediaListCheckFn
 
     @property
     def group(self) -> str:
@@ -298,3 +298,49 @@ def media_check(
 def run_media_check(chk: MediaCheck, profile: Any, account: Any, as_of: Any) -> list[Finding]:
     """Run one account check; never raises (a buggy check is an ``error`` finding)."""
     return _outcomes(chk, profile.url, lambda: chk.fn(profile, account, as_of))
+
+
+MediaListCheckFn = Callable[[list[Any]], dict[int, list[Problem]]]  # accounts → index → problems
+
+
+@dataclass(frozen=True)
+class MediaListCheck(CheckInfo):
+    """A check over the whole accounts list (one unit, one account per platform): its answer is
+    keyed by the account's index in the list (国办发〔2018〕123号)."""
+
+
+def media_list_check(
+    *,
+    id: str,
+    name: str,
+    indicator: str,
+    role: Role,
+    scoring: Scoring,
+    severity: Severity,
+    rule: str,
+) -> Callable[[MediaListCheckFn], MediaListCheck]:
+    def wrap(fn: MediaListCheckFn) -> MediaListCheck:
+        return MediaListCheck(id, name, indicator, role, scoring, severity, rule, fn)
+
+    return wrap
+
+
+def run_media_list_check(chk: MediaListCheck, results: list[Any]) -> list[list[Finding]]:
+    """Run one list check over ``results`` (each with ``.account`` and ``.profile``): the findings
+    of each account, in list order; never raises (a buggy check is an ``error`` for every one)."""
+    try:
+        answer: dict[int, list[Problem]] = chk.fn(results)
+    except Exception as exc:  # a buggy check must not stop the run
+        detail = {"detail": describe(exc)}
+        message = "检查程序出错，本项无法判定"
+        return [
+            [_finding(chk, r.profile.url, Outcome.ERROR, message, data=detail)] for r in results
+        ]
+    return [_outcomes(chk, r.profile.url, _given(answer.get(n, []))) for n, r in enumerate(results)]
+
+
+def _given(problems: list[Problem]) -> Callable[[], list[Problem]]:
+    def answer() -> list[Problem]:
+        return problems
+
+    return answer

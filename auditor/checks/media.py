@@ -7,33 +7,50 @@ is ``error`` (国办秘函〔2019〕19号 政务新媒体检查指标).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from typing import Any
 
-from auditor.checks.base import NotApplicable, Problem, Scoring, media_check, problem, unjudged
+from auditor.checks.base import (
+    NotApplicable,
+    Problem,
+    Scoring,
+    media_check,
+    media_list_check,
+    problem,
+    unjudged,
+)
 from auditor.extract.freshness import cn_date
 from auditor.media.accounts import Account
-from auditor.media.profile import Profile, State
+from auditor.media.naming import Relation, relation
+from auditor.media.profile import Profile, State, platform_of, platforms_config
 from auditor.model import Role, Severity
 
 UPDATE_DAYS = 14  # 监测时间点前2周内无更新 → 内容不更新（单项否决）
 ZOMBIE_DAYS = 365  # 超过1年不更新 → “僵尸”账号
 
 
-def _unreadable(profile: Profile) -> list[Problem]:
-    """Why the posts could not be judged, or [] when the page was read."""
+def _unreadable(profile: Profile, what: str = "更新情况") -> list[Problem]:
+    """Why the page could not be judged, or [] when it was read."""
     if profile.state is State.OK:
         return []
     if profile.state is State.GONE:
         raise NotApplicable("账号已注销或不存在，见 media-reachable")
     if profile.state is State.FAILED:
-        return [unjudged("账号页面未能打开，无法判定更新情况", detail=profile.detail)]
+        return [unjudged(f"账号页面未能打开，无法判定{what}", detail=profile.detail)]
     return [
         problem(
-            f"账号页面{profile.state.value}，无法读取发布信息，待人工确认",
+            f"账号页面{profile.state.value}，无法判定{what}，待人工确认",
             review=True,
             state=profile.state.value,
         )
     ]
+
+
+def _posts_judged(profile: Profile) -> None:
+    """A 政务客户端's posts live inside the app: its download page is judged instead."""
+    if profile.app:
+        raise NotApplicable("政务客户端的发布信息在应用内，按下载页面检查，见 media-app-download")
 
 
 def _none_before(profile: Profile) -> str:
@@ -52,6 +69,7 @@ def _none_before(profile: Profile) -> str:
 )
 def media_update(profile: Profile, account: Account, as_of: date) -> list[Problem]:
     """账号在检查日期前2周内须有更新"""
+    _posts_judged(profile)
     blocked = _unreadable(profile)
     if blocked:
         return blocked
@@ -82,6 +100,7 @@ def media_update(profile: Profile, account: Account, as_of: date) -> list[Proble
 )
 def media_zombie(profile: Profile, account: Account, as_of: date) -> list[Problem]:
     """账号不得超过1年不更新或零发布（“睡眠”“僵尸”账号）"""
+    _posts_judged(profile)
     blocked = _unreadable(profile)
     if blocked:
         return blocked
@@ -134,4 +153,167 @@ def media_reachable(profile: Profile, account: Account, as_of: date) -> list[Pro
     ]
 
 
-MEDIA_CHECKS = (media_reachable, media_update, media_zombie)
+@media_check(
+    id="media-interaction",
+    name="政务新媒体互动回应差",
+    indicator="单项否决/政务新媒体/互动回应差",
+    role=Role.VETO,
+    scoring=Scoring(verified=True, basis="单项否决：未提供有效互动功能"),
+    severity=Severity.CRITICAL,
+    rule="国办秘函〔2019〕19号：政务新媒体未提供有效互动功能（互动回应差）即单项否决",
+)
+def media_interaction(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """账号须提供评论、留言、私信或菜单等互动功能"""
+    blocked = _unreadable(profile, "互动功能")
+    if blocked:
+        return blocked
+    if profile.interaction:
+        return []
+    if not profile.interaction_visible:
+        return [
+            problem(
+                "该平台的菜单、留言等互动功能只在其应用内可见，公开页面无法判定，待人工确认",
+                review=True,
+            )
+        ]
+    return [problem("账号页面未见评论、留言、私信或菜单等互动功能，未提供有效互动功能")]
+
+
+@media_check(
+    id="media-naming",
+    name="政务新媒体命名与认证",
+    indicator="政务新媒体/账号管理/命名与认证",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="通报用语：名称与主办单位职责无关、认证信息未标明主办单位、未认证"),
+    severity=Severity.MINOR,
+    rule="国办发〔2018〕123号：政务新媒体名称应与主办单位工作职责相关联，并在公开认证信息中标明主办单位名称",
+)
+def media_naming(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """账号名称与主办单位相关联，认证信息标明主办单位"""
+    unit = account.sponsor.strip()
+    if not unit:
+        raise NotApplicable("清单未填写主办单位")
+    blocked = _unreadable(profile, "账号名称和认证信息")
+    if blocked:
+        return blocked
+    found: list[Problem] = []
+    name = profile.name.strip() or account.name.strip()
+    named = relation(name, unit) if name else Relation.FUNCTION
+    if named is Relation.NONE:
+        found.append(
+            problem(f"账号名称“{name}”与主办单位“{unit}”的工作职责无关联", name=name, unit=unit)
+        )
+    elif named is Relation.UNSURE:
+        found.append(
+            problem(
+                f"账号名称“{name}”与主办单位“{unit}”的关联不明显，待人工确认",
+                review=True,
+                name=name,
+                unit=unit,
+            )
+        )
+    if profile.verified is False:
+        found.append(problem("账号未进行平台官方认证，待人工确认", review=True, unit=unit))
+    elif profile.verified and not profile.subject.strip():
+        found.append(problem("未读到账号的认证主体，是否标明主办单位待人工确认", review=True))
+    elif profile.subject.strip() and unit not in profile.subject:
+        shown = relation(profile.subject, unit)
+        words = f"账号认证信息“{profile.subject}”未标明主办单位“{unit}”"
+        if shown is Relation.NONE:
+            found.append(problem(words, subject=profile.subject, unit=unit))
+        else:
+            found.append(
+                problem(f"{words}全称，待人工确认", review=True, subject=profile.subject, unit=unit)
+            )
+    return found
+
+
+@media_check(
+    id="media-app-download",
+    name="政务客户端无法下载",
+    indicator="政务新媒体/移动客户端/可下载",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="通报用语：移动客户端无法下载、长期不更新；分值按省级细则"),
+    severity=Severity.SERIOUS,
+    rule="国办秘函〔2019〕19号 政务新媒体检查指标：移动客户端须能正常下载使用",
+)
+def media_app_download(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """政务客户端的下载页面提供可以打开的安装包或应用商店链接，并标明版本日期"""
+    if not profile.app:
+        raise NotApplicable("不是政务客户端")
+    blocked = _unreadable(profile, "能否下载")
+    if blocked:
+        return blocked
+    if not profile.downloads:
+        return [problem("下载页面未提供安装包（APK/IPA）或应用商店链接，无法下载")]
+    opened = [link for link, why in profile.downloads.items() if why == "ok"]
+    if not opened:
+        return [
+            problem(
+                "下载页面的安装包和应用商店链接均无法打开，无法下载",
+                links=profile.downloads,
+            )
+        ]
+    if profile.version_date is None:
+        return [problem("下载页面未标明版本更新日期，更新情况待人工确认", review=True)]
+    age = (as_of - profile.version_date).days
+    if age > ZOMBIE_DAYS:
+        when = cn_date(profile.version_date)
+        return [
+            problem(
+                f"客户端最新版本发布于{when}，超过1年未更新，待人工确认",
+                review=True,
+                version_date=profile.version_date.isoformat(),
+                age_days=age,
+            )
+        ]
+    return []
+
+
+MEDIA_CHECKS = (
+    media_reachable,
+    media_update,
+    media_zombie,
+    media_interaction,
+    media_naming,
+    media_app_download,
+)
+
+
+@media_list_check(
+    id="media-duplicate",
+    name="同一平台重复开设账号",
+    indicator="政务新媒体/账号管理/重复开设",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="一个单位原则上在同一平台只开设一个政务新媒体账号；分值按省级细则"),
+    severity=Severity.MINOR,
+    rule="国办发〔2018〕123号：一个单位原则上在同一平台只开设一个政务新媒体账号",
+)
+def media_duplicate(results: list[Any]) -> dict[int, list[Problem]]:
+    """一个单位在同一平台只开设一个账号"""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, r in enumerate(results):
+        unit = "".join(r.account.sponsor.split())
+        platform = platform_of(r.account.url, r.account.platform)
+        # A closed account is no longer open; a generic page is not a platform.
+        if unit and platform != "generic" and r.profile.state is not State.GONE:
+            groups[(unit, platform)].append(n)
+    found: dict[int, list[Problem]] = {}
+    for (unit, platform), members in groups.items():
+        if len(members) < 2:
+            continue
+        names = [results[m].account.name or results[m].account.url for m in members]
+        where = platforms_config()["platforms"][platform]["name"]
+        for m in members:
+            found[m] = [
+                problem(
+                    f"主办单位“{unit}”在{where}开设了{len(members)}个账号（{'、'.join(names)}），"
+                    "一个单位原则上在同一平台只开设一个账号",
+                    rows=[results[k].account.row for k in members],
+                    urls=[results[k].account.url for k in members],
+                )
+            ]
+    return found
+
+
+MEDIA_LIST_CHECKS = (media_duplicate,)

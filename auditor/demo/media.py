@@ -66,6 +66,9 @@ Promise.all([
   const h = document.createElement('h1');
   h.textContent = info.data.user.screen_name;
   app.appendChild(h);
+  const dm = document.createElement('button');  // a profile's message button, as weibo shows it
+  dm.textContent = '私信';
+  app.appendChild(dm);
   for (const m of feed.data.list) {
     const card = document.createElement('div');
     card.style.cssText = 'margin:20px;padding:10px;border:1px solid #ccc';

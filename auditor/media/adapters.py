@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -83,13 +83,13 @@ class GenericAdapter:
         return profile
 
 
-class WeiboAdapter:
-    """微博: the timeline and profile arrive as JSON the page itself requests; read those answers."""
+class JsonAdapter:
+    """Platforms whose timeline and profile arrive as JSON the page itself requests (微博, 今日头条,
+    哔哩哔哩): read those answers. Which answers, and which keys, the data file says."""
 
-    platform = "weibo"
-
-    def __init__(self, timeout_s: float = 15.0) -> None:
-        self.spec: dict[str, Any] = platforms_config()["platforms"]["weibo"]
+    def __init__(self, platform: str = "weibo", timeout_s: float = 15.0) -> None:
+        self.platform = platform
+        self.spec: dict[str, Any] = platforms_config()["platforms"][platform]
         self.timeout_s = timeout_s
 
     async def read(self, session: SiteSession, url: str, shot: Path, as_of: date) -> Profile:
@@ -118,7 +118,7 @@ class WeiboAdapter:
         bodies = [b for b in await asyncio.gather(*answers) if b is not None]
         text = await page.inner_text("body")
         matched = [s for s in state_selectors() if await page.query_selector(s)]
-        profile.state, profile.state_reason = detect_state(text, page.url, matched)
+        profile.state, profile.state_reason = detect_state(text, page.url, matched, self.platform)
         if response is not None and response.status == 404 and profile.state is State.OK:
             profile.state, profile.state_reason = State.GONE, "HTTP 404"
         self.fill(profile, bodies, as_of)
@@ -137,9 +137,12 @@ class WeiboAdapter:
         def is_post(obj: dict[str, Any]) -> bool:
             return post_keys["date"] in obj and any(k in obj for k in post_keys["text"])
 
+        def is_user(obj: dict[str, Any]) -> bool:
+            return user_keys["name"] in obj and all(k in obj for k in user_keys.get("with", []))
+
         for obj in (o for body in bodies for o in _objects(body, inside=is_post)):
             if not is_post(obj):
-                if user_keys["name"] in obj:
+                if is_user(obj):
                     _fill_user(profile, obj, user_keys)
                 continue
             text = next(_plain(obj[k]) for k in post_keys["text"] if k in obj)
@@ -147,27 +150,49 @@ class WeiboAdapter:
             if ident and ident in seen:
                 continue
             seen.add(ident)
-            user = obj.get("user")
+            user = obj.get(self.spec.get("post_user", "user"))
             if not isinstance(user, dict):
                 user = {}
             if user_keys["name"] in user:
                 _fill_user(profile, user, user_keys)
             uid = str(user.get("id", ""))
             link = self.spec["post_url"].format(uid=uid, id=ident) if ident else ""
-            when = weibo_date(str(obj[post_keys["date"]]), as_of)
+            when = post_date(str(obj[post_keys["date"]]), as_of)
             profile.posts.append(Post(when, text, link))
 
 
-def _fill_user(profile: Profile, obj: dict[str, Any], keys: dict[str, str]) -> None:
-    """The account's facts from any user object; the first that states each fact wins."""
+class WeiboAdapter(JsonAdapter):
+    """微博: the timeline and profile arrive as JSON the page itself requests."""
+
+    def __init__(self, timeout_s: float = 15.0) -> None:
+        super().__init__("weibo", timeout_s)
+
+
+def _fill_user(profile: Profile, obj: dict[str, Any], keys: dict[str, Any]) -> None:
+    """The account's facts from any user object; the first that states each fact wins.
+
+    Keys may be dotted paths (``official.title``); ``verified_values`` lists the values of the
+    ``verified`` key that mean verified (else any true value does)."""
     profile.name = profile.name or str(obj[keys["name"]])
-    subject = str(obj.get(keys["subject"]) or "").strip()
+    subject = str(_at(obj, keys.get("subject", "")) or "").strip()
     profile.subject = profile.subject or subject
-    if profile.verified is None and keys["verified"] in obj:
-        profile.verified = bool(obj[keys["verified"]])
-    followers = obj.get(keys["followers"])
+    verified = _at(obj, keys.get("verified", ""))
+    if profile.verified is None and verified is not None:
+        allowed = keys.get("verified_values")
+        profile.verified = verified in allowed if allowed is not None else bool(verified)
+    followers = _at(obj, keys.get("followers", ""))
     if profile.followers is None and isinstance(followers, int):
         profile.followers = followers
+
+
+def _at(obj: dict[str, Any], path: str) -> Any:
+    """``obj``'s value at a dotted key path, or None."""
+    value: Any = obj
+    for part in path.split(".") if path else []:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value if path else None
 
 
 async def _json(response: Response) -> Any:
@@ -196,7 +221,12 @@ def _objects(
 
 def _json_features(bodies: list[Any]) -> list[str]:
     fields = platforms_config()["interaction"]["json_fields"]
-    names = {"comments_count": "评论", "toolbar_menus": "私信/菜单"}
+    names = {
+        "comments_count": "评论",
+        "comment_count": "评论",
+        "comment": "评论",
+        "toolbar_menus": "私信/菜单",
+    }
     return [names.get(f, f) for f in fields if any(f in o for b in bodies for o in _objects(b))]
 
 
@@ -208,6 +238,17 @@ def _plain(value: Any) -> str:
 
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_CHINA = timezone(timedelta(hours=8))
+
+
+def post_date(text: str, as_of: date) -> date | None:
+    """A post's time: Unix seconds or milliseconds (Beijing time: 今日头条 ``publish_time``,
+    哔哩哔哩 ``created``), else 微博's written forms."""
+    text = text.strip()
+    if re.fullmatch(r"\d{9,13}", text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, _CHINA).date()
+    return weibo_date(text, as_of)
 
 
 def weibo_date(text: str, as_of: date) -> date | None:
@@ -238,4 +279,12 @@ def _outline_on(shot: Path, rect: Any) -> None:
 def adapter_for(platform: str, timeout_s: float = 15.0) -> Adapter:
     """The adapter the data file names for ``platform`` (generic when it names none)."""
     kind = platforms_config()["platforms"].get(platform, {}).get("adapter", "generic")
-    return WeiboAdapter(timeout_s) if kind == "weibo" else GenericAdapter()
+    if kind == "app":
+        from auditor.media.app import AppAdapter
+
+        return AppAdapter(platform, timeout_s)
+    if kind == "script":
+        from auditor.media.article import ArticleAdapter
+
+        return ArticleAdapter(platform, timeout_s)
+    return JsonAdapter(platform, timeout_s) if kind == "json" else GenericAdapter()

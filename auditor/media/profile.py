@@ -39,6 +39,13 @@ class Profile:
     followers: int | None = None
     posts: list[Post] = field(default_factory=list)
     interaction: list[str] = field(default_factory=list)  # features seen (评论, 私信, …)
+    # False when the page a visitor can open never shows them (a 公众号's menu and 留言 live
+    # inside the WeChat app only): media-interaction is then review, not fail.
+    interaction_visible: bool = True
+    # 政务客户端/APP: judged by its download page (media-app-download), not by posts
+    app: bool = False
+    downloads: dict[str, str] = field(default_factory=dict)  # link → "ok" or why it failed
+    version_date: date | None = None
     state_reason: str = ""  # the word, selector or address that decided the state
     screenshot: str = ""  # file name in the output folder
     detail: str = ""  # technical detail of a failure (never shown as a finding's message)
@@ -51,6 +58,7 @@ class Profile:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["state"] = self.state.value
+        data["version_date"] = self.version_date.isoformat() if self.version_date else None
         data["posts"] = [
             {**p, "when": p["when"].isoformat() if p["when"] else None} for p in data["posts"]
         ]
@@ -79,17 +87,19 @@ def platform_of(url: str, listed: str = "") -> str:
 
 
 def detect_state(
-    text: str, final_url: str, selectors: list[str] | None = None
+    text: str, final_url: str, selectors: list[str] | None = None, platform: str = ""
 ) -> tuple[State, str]:
-    """The page's state from its words, matched selectors and final address (data file lists).
+    """The page's state from its words, matched selectors and final address (data file lists;
+    a platform's own ``gone``/``captcha``/``login`` words are added to the common ones).
 
     Gone is decided first (a closed account's page may still offer a login button), then a
     captcha, then a login wall.
     """
     states = platforms_config()["states"]
+    own = platforms_config()["platforms"].get(platform, {})
     matched = selectors or []
     for state, key in ((State.GONE, "gone"), (State.CAPTCHA, "captcha"), (State.LOGIN, "login")):
-        for word in states.get(key, []):
+        for word in [*states.get(key, []), *own.get(key, [])]:
             if word in text:
                 return state, word
         for sel in states.get(f"{key}_selectors", []):

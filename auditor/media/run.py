@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.browser.renderer import AuditOptions, Renderer
-from auditor.checks import MEDIA_CHECKS, run_media_check
+from auditor.checks import MEDIA_CHECKS, MEDIA_LIST_CHECKS, run_media_check, run_media_list_check
 from auditor.media.accounts import Account
 from auditor.media.adapters import adapter_for
 from auditor.media.profile import Profile, platform_of
@@ -35,9 +35,20 @@ class AccountResult:
 def judge(profile: Profile, account: Account, as_of: date) -> list[Finding]:
     """Every account check on one profile; the screenshot is each finding's evidence."""
     findings = [f for c in MEDIA_CHECKS for f in run_media_check(c, profile, account, as_of)]
-    if profile.screenshot:
-        findings = [dataclasses.replace(f, evidence=profile.screenshot) for f in findings]
-    return findings
+    return _with_evidence(findings, profile)
+
+
+def judge_list(results: list[AccountResult]) -> None:
+    """The checks over the whole list (one unit, one account per platform), added to each."""
+    for chk in MEDIA_LIST_CHECKS:
+        for result, found in zip(results, run_media_list_check(chk, results), strict=True):
+            result.findings.extend(_with_evidence(found, result.profile))
+
+
+def _with_evidence(findings: list[Finding], profile: Profile) -> list[Finding]:
+    if not profile.screenshot:
+        return findings
+    return [dataclasses.replace(f, evidence=profile.screenshot) for f in findings]
 
 
 async def audit_accounts(
@@ -62,7 +73,9 @@ async def audit_accounts(
                 profile.screenshot = ""
             return AccountResult(account, profile, judge(profile, account, as_of))
 
-        return list(await asyncio.gather(*(one(n, a) for n, a in enumerate(accounts, 1))))
+        results = list(await asyncio.gather(*(one(n, a) for n, a in enumerate(accounts, 1))))
+    judge_list(results)
+    return results
 
 
 def write_media_json(
