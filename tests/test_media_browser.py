@@ -141,9 +141,11 @@ def accounts(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
     w, g = f"http://weibo.com:{port}", f"http://www.shipin.cn:{port}"
     review = {
         c: "review"
-        for c in ("media-reachable", "media-update", "media-zombie", "media-interaction")
-    }
-    review["media-naming"] = "review"
+        for c in (
+            "media-reachable", "media-update", "media-zombie", "media-interaction",
+            "media-naming", "media-relevance",
+        )
+    }  # fmt: skip
     stale = {"media-update": "fail", "media-zombie": "fail"}
     # 某县人民政府 lists three 微博 accounts: the closed one does not count, the other two are a pair.
     pair = {"media-duplicate": "fail"}

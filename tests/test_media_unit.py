@@ -10,6 +10,7 @@ import pytest
 from test_registry import PRIVATE_CITATION, cites_national_rule
 
 from auditor.checks import MEDIA_CHECKS, MEDIA_LIST_CHECKS, run_media_check, run_media_list_check
+from auditor.checks.media import media_relevance
 from auditor.media.accounts import Account, AccountsFileError, read_accounts
 from auditor.media.adapters import weibo_date
 from auditor.media.profile import Post, Profile, State, detect_state, platform_of
@@ -163,6 +164,7 @@ CASES = {
             "media-zombie": Outcome.REVIEW,
             "media-interaction": Outcome.REVIEW,
             "media-naming": Outcome.REVIEW,
+            "media-relevance": Outcome.REVIEW,
         },
     ),
     "captcha": (
@@ -173,6 +175,7 @@ CASES = {
             "media-zombie": Outcome.REVIEW,
             "media-interaction": Outcome.REVIEW,
             "media-naming": Outcome.REVIEW,
+            "media-relevance": Outcome.REVIEW,
         },
     ),
     "failed": (
@@ -183,6 +186,7 @@ CASES = {
             "media-zombie": Outcome.ERROR,
             "media-interaction": Outcome.ERROR,
             "media-naming": Outcome.ERROR,
+            "media-relevance": Outcome.ERROR,
         },
     ),
     "no-interaction": (
@@ -510,3 +514,34 @@ def test_app_version_date_is_the_newest_labelled_one() -> None:
     assert version_date(text, ["更新时间", "发布日期"], AS_OF) == date(2026, 11, 1)
     assert version_date("没有日期", ["更新时间"], AS_OF) is None
     assert platform_of("https://www.x.gov.cn/app/", "政务APP") == "app"
+
+
+def _posting(*texts: str) -> Profile:
+    """An active, interactive account whose recent posts say ``texts`` (one a day)."""
+    p = profile(State.OK)
+    p.posts = [
+        Post(date(2026, 11, 20 - n), t, f"https://weibo.com/1/{n}") for n, t in enumerate(texts)
+    ]
+    return p
+
+
+def test_an_account_posting_mostly_other_things_is_left_for_review() -> None:
+    """通报用语“政务属性定位不准，发布内容与政府工作无关”: 4 of 6 recent posts say nothing of government."""
+    p = _posting(
+        "今日明星八卦合集", "周末去哪儿吃火锅", "这款口红太好看了", "抽奖送手机！转发有礼",
+        "市政府召开常务会议部署冬季供暖工作", "关于调整公交线路的通知",
+    )  # fmt: skip
+    assert problems_of(p) == {"media-relevance": Outcome.REVIEW}
+    [f] = [x for x in run_media_check(media_relevance, p, ACCOUNT, AS_OF)]
+    assert "6条信息中有4条未见政务相关内容" in f.message and "今日明星八卦合集" in f.message
+
+
+def test_an_account_about_government_work_and_one_with_few_posts_raise_nothing() -> None:
+    p = _posting(
+        "市政府召开常务会议", "关于调整公交线路的通知", "冬季用电安全提醒", "社保卡办理指南",
+        "周末去哪儿吃火锅", "防汛应急预案发布",
+    )  # fmt: skip
+    assert problems_of(p) == {}
+    few = _posting("今日明星八卦合集", "周末去哪儿吃火锅")  # under 5 recent posts: not judged
+    [f] = run_media_check(media_relevance, few, ACCOUNT, AS_OF)
+    assert f.outcome is Outcome.NOT_APPLICABLE

@@ -7,8 +7,11 @@ is ``error`` (国办秘函〔2019〕19号 政务新媒体检查指标).
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from auditor.checks.base import (
@@ -270,6 +273,52 @@ def media_app_download(profile: Profile, account: Account, as_of: date) -> list[
     return []
 
 
+@cache
+def relevance_rules() -> dict[str, Any]:
+    text = resources.files("auditor.data").joinpath("media_relevance.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@media_check(
+    id="media-relevance",
+    name="政务属性",
+    indicator="政务新媒体/政务属性",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="通报用语：政务属性定位不准，发布内容与政府工作无关；分值按省级细则"),
+    severity=Severity.MODERATE,
+    rule="国办发〔2018〕123号 政务新媒体应围绕政府工作发布信息；通报用语“政务属性定位不准，发布内容与政府工作无关”",
+)
+def media_relevance(profile: Profile, account: Account, as_of: date) -> list[Problem]:
+    """账号近期发布的信息应以政务内容为主（词表：auditor/data/media_relevance.toml），否则待人工确认。"""
+    _posts_judged(profile)
+    blocked = _unreadable(profile, "发布内容")
+    if blocked:
+        return blocked
+    rules = relevance_rules()
+    recent = sorted(
+        (p for p in profile.posts if p.when and p.when <= as_of),
+        key=lambda p: p.when or date.min,
+        reverse=True,
+    )[: rules["recent_posts"]]
+    if len(recent) < rules["min_posts"]:
+        raise NotApplicable(f"近期发布信息不足{rules['min_posts']}条，不判定政务属性")
+    words = rules["words"]
+    off = [p for p in recent if not any(w in p.text for w in words)]
+    if len(off) / len(recent) <= rules["share"]:
+        return []
+    sample = " ".join(off[0].text.split())[:30]
+    return [
+        problem(
+            f"账号近期{len(recent)}条信息中有{len(off)}条未见政务相关内容（如“{sample}”），"
+            "疑似政务属性定位不准、发布内容与政府工作无关，请人工确认",
+            review=True,
+            recent=len(recent),
+            off_topic=len(off),
+            post_url=off[0].url,
+        )
+    ]
+
+
 MEDIA_CHECKS = (
     media_reachable,
     media_update,
@@ -277,6 +326,7 @@ MEDIA_CHECKS = (
     media_interaction,
     media_naming,
     media_app_download,
+    media_relevance,
 )
 
 
