@@ -77,7 +77,7 @@ def accounts(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
         c: "review"
         for c in ("media-reachable", "media-update", "media-zombie", "media-interaction")
     }
-    unseen["media-naming"] = "review"
+    unseen["media-naming"] = unseen["media-relevance"] = "review"
     unknown = {
         c: "error"
         for c in (
@@ -86,6 +86,7 @@ def accounts(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
             "media-zombie",
             "media-interaction",
             "media-naming",
+            "media-relevance",
         )
     }
     return {
