@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Protocol
 
 from auditor.artifacts import Artifacts, failure_inside
-from auditor.browser.renderer import AuditOptions, Renderer, SiteSession, default_concurrency
+from auditor.browser.renderer import (
+    AuditOptions,
+    Launched,
+    Renderer,
+    SiteSession,
+    default_concurrency,
+)
 from auditor.checking import SharedEvidence, check_page, check_site
 from auditor.crawl import normalize, plan
 from auditor.errors import describe
@@ -93,19 +99,21 @@ async def audit_sites(
     on_start: Callable[[SiteJob], object] | None = None,
     on_page: PageHook | None = None,
     on_site: SiteHook | None = None,
+    launched: Launched | None = None,
 ) -> tuple[list[SiteResult], str]:
     """The one orchestrator: every job in one browser, bounded by the renderer's pool.
 
     ``audit`` (CLI, pytest plugin), ``--resume`` and 复核 all come through here; the hooks let
     them store pages and sites as they finish. A fault of ours in one site finishes that site as
     无法完成 and never stops the others; a failing output (disk, database) stops the run.
+    A cluster worker passes its process's browser as ``launched``; otherwise one is started.
     Returns the results in job order and the browser's version.
     """
     sink = progress or NoProgress()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, SiteResult] = {}
     renderer = Renderer(options)
-    async with renderer.running():
+    async with renderer.running(launched):
         sink.add_total(sum(1 if job.pages is None else len(job.pages) for job in jobs))
 
         async def one(job: SiteJob) -> None:

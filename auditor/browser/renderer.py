@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from playwright.async_api import APIRequestContext, Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import (
+    APIRequestContext,
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 from auditor.artifacts import Artifacts
@@ -99,6 +106,14 @@ class AuditOptions:
         return self.site_timeout_s or 120.0 + 90.0 * self.max_pages
 
 
+@dataclass(frozen=True)
+class Launched:
+    """A browser started outside a run (a cluster worker's, one per process), with its driver."""
+
+    playwright: Playwright
+    browser: Browser
+
+
 class Renderer:
     """One browser for the run; sites get their own contexts through :meth:`site`."""
 
@@ -123,7 +138,13 @@ class Renderer:
         self.browser_version = ""
 
     @asynccontextmanager
-    async def running(self) -> AsyncIterator[Renderer]:
+    async def running(self, launched: Launched | None = None) -> AsyncIterator[Renderer]:
+        """The browser for this run: launched here and closed at the end, or, in a cluster
+        worker, the process's own browser (``launched``), which outlives the run."""
+        if launched is not None:
+            async with self._using(launched.playwright, launched.browser):
+                yield self
+            return
         async with async_playwright() as pw:
             browser = await launch(
                 pw,
@@ -131,30 +152,38 @@ class Renderer:
                 test_mode=self.options.test_mode,
                 hosts=self.options.resolve,
             )
-            self.browser_version = browser.version
-            self._browser = browser
-            self._request = await pw.request.new_context(ignore_https_errors=True)
-            timeout_s = self.options.settings.timeout_ms / 1000
-            # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host
-            # (a configuration may lower it, never raise it).
-            limits = self.options.link_limits
-            self.links = LinkChecker(
-                delay_s=0.02 if self.options.test_mode else 0.2,
-                timeout_s=timeout_s,
-                browser_recheck=self.browser_status,
-                per_host=limits.get("per_host", 2),
-                retries=limits.get("retries", 2),
-                max_redirects=limits.get("max_redirects", 10),
-                hosts=self.options.resolve,
-            )
             try:
-                async with self.links:
+                async with self._using(pw, browser):
                     yield self
             finally:
-                if self._strict is not None:
-                    await self._strict.close()
-                await self._request.dispose()
                 await browser.close()
+
+    @asynccontextmanager
+    async def _using(self, pw: Playwright, browser: Browser) -> AsyncIterator[Renderer]:
+        """Everything of a run around a running browser: its HTTP clients and link checker."""
+        self.browser_version = browser.version
+        self._browser = browser
+        self._request = await pw.request.new_context(ignore_https_errors=True)
+        timeout_s = self.options.settings.timeout_ms / 1000
+        # Government hosts ban aggressive crawlers: at most 2 link checks at a time per host
+        # (a configuration may lower it, never raise it).
+        limits = self.options.link_limits
+        self.links = LinkChecker(
+            delay_s=0.02 if self.options.test_mode else 0.2,
+            timeout_s=timeout_s,
+            browser_recheck=self.browser_status,
+            per_host=limits.get("per_host", 2),
+            retries=limits.get("retries", 2),
+            max_redirects=limits.get("max_redirects", 10),
+            hosts=self.options.resolve,
+        )
+        try:
+            async with self.links:
+                yield self
+        finally:
+            if self._strict is not None:
+                await self._strict.close()
+            await self._request.dispose()
 
     @property
     def browser(self) -> Browser:

@@ -20,6 +20,7 @@ from rich.text import Text
 from auditor.browser.launch import BrowserNotFoundError
 from auditor.cli.audit import cmd_audit, cmd_check, cmd_demo, cmd_gather
 from auditor.cli.baseline import cmd_baseline
+from auditor.cli.cluster import cmd_worker, cmd_workers
 from auditor.cli.common import output_problem, run_dir_of
 from auditor.cli.configured import apply_config
 from auditor.cli.media import cmd_media
@@ -64,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_media(args, console, err)
         if args.command == "baseline":
             return cmd_baseline(args, console)
+        if args.command == "worker":
+            return cmd_worker(args, err)
+        if args.command == "workers":
+            return cmd_workers(args, console)
         return cmd_demo(args, console, err)
     except (
         UsageError,

@@ -7,10 +7,12 @@ import asyncio
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
 
+from auditor.cli.cluster import cluster_of
 from auditor.cli.common import (
     audit_options,
     default_out_dir,
@@ -26,6 +28,9 @@ from auditor.run.sites import normalize_url, validate_url
 from auditor.run.store import RunStore, StoreError
 from auditor.verdict import ScoringTable, default_table, judge, load_table
 from auditor.version import __version__
+
+if TYPE_CHECKING:
+    from auditor.cluster.coordinator import ClusterRun
 
 
 def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
@@ -46,7 +51,8 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     try:
         if args.scoring:
             store.set_meta("scoring", _scoring_meta(args.scoring))
-        run = _run(store, options, console, table)
+        cluster = cluster_of(args, store, err)
+        run = _run(store, options, console, table, cluster)
         listed = [s for _i, s, _st in store.listed()]
     finally:
         store.close()
@@ -141,8 +147,10 @@ def _run(
     options,
     console: Console,
     table: ScoringTable | None = None,
+    cluster: ClusterRun | None = None,
 ) -> RunResult:
-    """Audit the store's unfinished sites with a progress bar; pages are stored as they finish.
+    """Audit the store's unfinished sites with a progress bar; pages are stored as they finish
+    (on this machine, or by the cluster's workers when ``cluster`` is given).
 
     results.json (finished sites so far) is refreshed at most every 10 s while the run goes on;
     the store is what survives a crash, and the final results.json is written by ``finish_run``.
@@ -168,6 +176,10 @@ def _run(
 
     with Progress(console, sites_total=len(listed)) as progress:
         progress.sites_done = len(done)
+        if cluster is not None:
+            from auditor.cluster.coordinator import audit_pending_on_cluster
+
+            return audit_pending_on_cluster(store, options, cluster, progress, save_partial)
         run = asyncio.run(audit_pending(store, options, progress, on_site=save_partial))
     return run
 

@@ -46,7 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="同时检查政务新媒体账号清单 CSV/XLSX（结果 media.json 与 results.json 在同一目录）",
     )
+    audit.add_argument(
+        "--broker",
+        metavar="URL",
+        help="交给检查集群（auditor worker）检查：Redis 消息队列地址，如 redis://10.0.0.5:6379/0",
+    )
+    audit.add_argument(
+        "--shared-dir",
+        type=Path,
+        metavar="DIR",
+        help="各检查节点共享的目录（NFS 等）：截图经此送回，不经消息队列（可选）",
+    )
     _common(audit)
+    _cluster(sub)
 
     gather = sub.add_parser("gather", help="只渲染并保存页面数据（artifacts）和截图，不做检查")
     gather.add_argument("urls", nargs="+", metavar="URL")
@@ -192,6 +204,45 @@ def _scoring_option(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="本省计分表（TOML，格式同 auditor/data/scoring.toml），替换默认表",
     )
+
+
+def _cluster(sub: argparse._SubParsersAction) -> None:
+    worker = sub.add_parser(
+        "worker", help="启动检查节点（Celery worker）：从 Redis 消息队列领取网站并检查"
+    )
+    worker.add_argument("--broker", required=True, metavar="URL", help="Redis 消息队列地址")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="本节点的检查进程数，每个进程一个浏览器（默认 1）",
+    )
+    worker.add_argument("--name", default="", help="节点名称（默认 auditor@主机名）")
+    worker.add_argument(
+        "--visibility-timeout",
+        type=float,
+        default=7200.0,
+        metavar="SECONDS",
+        help="节点失联多久后其未完成的网站交给其他节点（默认 7200 秒，须长于最长的单站检查）",
+    )
+    worker.add_argument(
+        "--max-memory-per-child",
+        type=int,
+        default=0,
+        metavar="MB",
+        help="检查进程占用内存超过此值时，完成当前网站后换一个新进程（默认不限）",
+    )
+    worker.add_argument(
+        "--browser", help="Chromium/Chrome 可执行文件（也可用环境变量 AUDITOR_BROWSER）"
+    )
+    worker.add_argument(
+        "--local-only",
+        action="store_true",
+        help="浏览器只解析 localhost/127.0.0.1（测试与 CI 用；真实检查不要加）",
+    )
+    _resolve_option(worker)
+    workers = sub.add_parser("workers", help="查看在线的检查节点与排队的网站数")
+    workers.add_argument("--broker", required=True, metavar="URL", help="Redis 消息队列地址")
 
 
 def _media(sub: argparse._SubParsersAction) -> None:

@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS pages (
     PRIMARY KEY (site_idx, attempt, seq));
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, site_idx INTEGER NOT NULL, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (                  -- sites sent to a cluster (auditor worker)
+    task_id TEXT NOT NULL, site_idx INTEGER NOT NULL, sent TEXT NOT NULL,
+    PRIMARY KEY (task_id, site_idx));
 """
 
 
@@ -215,6 +218,27 @@ class RunStore:
             "ON CONFLICT(path) DO UPDATE SET site_idx = excluded.site_idx, entry = excluded.entry",
             [(e["path"], idx, _dumps(e)) for e in files],
         )
+
+    def record_task(self, task_id: str, indexes: list[int]) -> None:
+        """Remember which sites a cluster task carries, before it is sent (for --resume)."""
+        with self._tx():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO tasks (task_id, site_idx, sent) VALUES (?, ?, ?)",
+                [(task_id, idx, _now()) for idx in indexes],
+            )
+
+    def tasks(self) -> dict[str, list[int]]:
+        """Every cluster task sent for this run and its sites, in the order they were sent."""
+        found: dict[str, list[int]] = {}
+        for task_id, idx in self.db.execute(
+            "SELECT task_id, site_idx FROM tasks ORDER BY rowid"
+        ).fetchall():
+            found.setdefault(task_id, []).append(int(idx))
+        return found
+
+    def is_done(self, idx: int) -> bool:
+        row = self.db.execute("SELECT status FROM sites WHERE idx = ?", (idx,)).fetchone()
+        return bool(row) and row[0] == "done"
 
     def files(self) -> list[dict[str, Any]]:
         return [json.loads(e) for (e,) in self.db.execute("SELECT entry FROM files ORDER BY path")]

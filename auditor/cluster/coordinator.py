@@ -1,0 +1,247 @@
+"""The coordinator: sends the run's unfinished sites to the cluster and stores them as they land.
+
+The run store is the same as a local run's (``run.sqlite``): a site is stored when its result
+arrives and its files verify, so reports, the manifest, exit codes and ``--resume`` work as they
+do locally. Each task is recorded before it is sent; a resumed coordinator waits for the tasks
+still queued or being worked on and sends again only the sites whose task was lost.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
+
+from auditor.browser.renderer import AuditOptions
+from auditor.cluster.app import TASK, in_flight_ids, make_app
+from auditor.cluster.payload import TransferError, by_host, land, options_to_dict
+from auditor.engine import NoProgress, ProgressSink
+from auditor.errors import describe
+from auditor.model import RunResult, SiteResult, SiteSpec
+from auditor.run.store import MAX_SITE_ATTEMPTS, RunStore
+
+__all__ = ["ClusterRun", "audit_pending_on_cluster"]
+
+POLL_S = 0.5
+BATCH = 500  # results looked up per Redis round trip
+_BROKER_DOWN = (OperationalError, RedisError, ConnectionError, OSError)
+
+
+@dataclass
+class ClusterRun:
+    """Where the run's sites go: the broker, and an optional directory all machines share."""
+
+    broker: str
+    shared_dir: Path | None = None
+    notify: Callable[[str], None] = lambda _message: None  # broker outages, for the user
+    poll_s: float = POLL_S
+    sent: dict[str, list[int]] = field(default_factory=dict)  # task id -> site indexes
+
+
+def audit_pending_on_cluster(
+    store: RunStore,
+    options: AuditOptions,
+    cluster: ClusterRun,
+    progress: ProgressSink | None = None,
+    on_site: Callable[[int, SiteResult], None] | None = None,
+) -> RunResult:
+    """:func:`auditor.run.store.audit_pending`, with the sites audited by ``auditor worker``s."""
+    sink = progress or NoProgress()
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    app = make_app(cluster.broker)
+    payload_options = options_to_dict(options)
+    sites = {idx: site for idx, site in store.pending()}
+    waiting = _still_running(app, store, sites, cluster)
+    covered = {idx for idxs in waiting.values() for idx in idxs}
+    for group in by_host([(i, s) for i, s in sites.items() if i not in covered]):
+        _send(app, store, options, payload_options, cluster, group, waiting)
+
+    def land_site(item: dict[str, Any], version: str) -> None:
+        idx = int(item["index"])
+        if store.is_done(idx):
+            return  # delivered twice (a worker presumed dead finished after all): first one counts
+        try:
+            land(
+                options.out_dir,
+                item["name"],
+                item["files"],
+                packed=item.get("packed", ""),
+                source=cluster.shared_dir / item["folder"]
+                if item.get("folder") and cluster.shared_dir
+                else None,
+            )
+        except TransferError as exc:
+            if store.attempts(idx) < MAX_SITE_ATTEMPTS:
+                cluster.notify(f"{sites[idx].label}：{exc}，重新检查")
+                _send(app, store, options, payload_options, cluster, [(idx, sites[idx])], waiting)
+                return
+            result = SiteResult(site=sites[idx], unfinished=f"检查结果未能完整送达（{exc}）")
+            item = {**item, "files": []}
+        else:
+            result = SiteResult.from_dict(item["result"])
+        if not store.meta("browser_version") and version:
+            store.set_meta("browser_version", version)
+        labels = [page.url for page in result.pages] or [result.site.label]
+        sink.add_total(len(labels))
+        for label in labels:
+            sink.advance(label)
+        store.finish_site(idx, result, item["files"])
+        if on_site:
+            on_site(idx, result)
+
+    def failed(task_id: str, why: str) -> None:
+        for idx in waiting[task_id]:
+            if store.is_done(idx):
+                continue
+            if store.attempts(idx) < MAX_SITE_ATTEMPTS:
+                _send(app, store, options, payload_options, cluster, [(idx, sites[idx])], waiting)
+            else:
+                result = SiteResult(
+                    site=sites[idx], unfinished=f"检查节点出错，该网站未能完成（{why}）"
+                )
+                store.finish_site(idx, result, [])
+                if on_site:
+                    on_site(idx, result)
+
+    _collect(app, waiting, land_site, failed, cluster)
+    store.set_meta("finished", datetime.now().astimezone().isoformat(timespec="seconds"))
+    store.write_manifest()
+    return store.load()
+
+
+def _still_running(
+    app: Celery, store: RunStore, sites: dict[int, SiteSpec], cluster: ClusterRun
+) -> dict[str, list[int]]:
+    """Tasks of an earlier coordinator of this run that finished, or are still queued or worked
+    on: waited for, not sent again."""
+    recorded = {
+        task_id: [i for i in idxs if i in sites]
+        for task_id, idxs in store.tasks().items()
+        if any(i in sites for i in idxs)
+    }
+    if not recorded:
+        return {}
+    alive = _retrying(lambda: in_flight_ids(app), cluster)
+    states = _retrying(lambda: _states(app, list(recorded)), cluster)
+    return {
+        task_id: idxs
+        for task_id, idxs in recorded.items()
+        if task_id in alive
+        or states.get(task_id, {}).get("status") in ("SUCCESS", "FAILURE", "STARTED")
+    }
+
+
+def _send(
+    app: Celery,
+    store: RunStore,
+    options: AuditOptions,
+    payload_options: dict[str, Any],
+    cluster: ClusterRun,
+    group: list[tuple[int, SiteSpec]],
+    waiting: dict[str, list[int]],
+) -> None:
+    """One task for one host's sites, recorded in the store before it leaves."""
+    task_id = str(uuid.uuid4())
+    indexes = [idx for idx, _site in group]
+    store.record_task(task_id, indexes)
+    for idx in indexes:
+        store.start_site(idx)
+    payload = {
+        "run": store.meta("run_id") or _run_id(store),
+        "options": payload_options,
+        "sites": [{"index": idx, "site": site.__dict__} for idx, site in group],
+        "shared_dir": str(cluster.shared_dir) if cluster.shared_dir else None,
+    }
+    budget = options.site_budget_s * len(group)
+    _retrying(
+        lambda: app.send_task(
+            TASK,
+            args=[payload],
+            task_id=task_id,
+            # A backstop past the engine's own budget: a stuck task is killed and sent again.
+            soft_time_limit=budget + 120,
+            time_limit=budget + 180,
+        ),
+        cluster,
+    )
+    waiting[task_id] = indexes
+
+
+def _run_id(store: RunStore) -> str:
+    run_id = uuid.uuid4().hex[:12]
+    store.set_meta("run_id", run_id)
+    return run_id
+
+
+def _collect(
+    app: Celery,
+    waiting: dict[str, list[int]],
+    land_site: Callable[[dict[str, Any], str], None],
+    failed: Callable[[str, str], None],
+    cluster: ClusterRun,
+) -> None:
+    """Poll the results until every task sent has come back."""
+    while waiting:
+        states = _retrying(lambda: _states(app, list(waiting)), cluster)
+        for task_id, meta in states.items():
+            status = meta.get("status")
+            if status == "SUCCESS":
+                result = meta["result"]
+                for item in result["sites"]:
+                    land_site(item, result.get("browser_version", ""))
+            elif status in ("FAILURE", "REVOKED"):
+                failed(task_id, _failure_text(meta))
+            else:
+                continue
+            waiting.pop(task_id, None)
+            _forget(app, task_id, cluster)
+        if waiting:
+            time.sleep(cluster.poll_s)
+
+
+def _forget(app: Celery, task_id: str, cluster: ClusterRun) -> None:
+    """Drop a collected result from Redis (its pictures are large and now stored here)."""
+    _retrying(lambda: app.backend.forget(task_id), cluster)
+
+
+def _states(app: Celery, task_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored state of each task (absent while queued), a batch per Redis round trip."""
+    backend = app.backend
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(task_ids), BATCH):
+        batch = task_ids[start : start + BATCH]
+        values = backend.mget([backend.get_key_for_task(t) for t in batch])
+        for task_id, raw in zip(batch, values, strict=True):
+            if raw:
+                found[task_id] = backend.decode_result(raw)
+    return found
+
+
+def _failure_text(meta: dict[str, Any]) -> str:
+    result = meta.get("result")
+    if isinstance(result, dict):
+        return f"{result.get('exc_type', '')}: {result.get('exc_message', '')}".strip(": ")
+    return str(result or meta.get("status", ""))
+
+
+def _retrying(call: Callable[[], Any], cluster: ClusterRun) -> Any:
+    """``call``, waiting out a broker that is down or restarting (the run just pauses)."""
+    told = False
+    pause = 1.0
+    while True:
+        try:
+            return call()
+        except _BROKER_DOWN as exc:
+            if not told:
+                cluster.notify(f"消息队列暂时无法连接，等待恢复后继续（{describe(exc)}）")
+                told = True
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)

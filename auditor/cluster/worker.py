@@ -1,0 +1,190 @@
+"""The worker side: one Chromium per worker process, one task per host's sites.
+
+The browser is started when the process starts and closed when it ends; each task runs the same
+engine as a local run (:func:`auditor.engine.audit_sites`) on that browser, in a folder of its
+own, and sends the sites' folders back with the SHA-256 of every picture taken where it was
+written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from celery import Celery, Task
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from auditor.browser.launch import launch
+from auditor.browser.renderer import Launched
+from auditor.cluster.app import TASK, make_app
+from auditor.cluster.payload import options_from_dict, pack
+from auditor.model import SiteSpec
+from auditor.run import manifest
+from auditor.run.site_dir import site_dir_name
+
+__all__ = ["BrowserKey", "ProcessBrowser", "audit_task", "worker_app"]
+
+T = TypeVar("T")
+BrowserKey = tuple[str | None, bool, tuple[tuple[str, str], ...]]  # executable, local-only, resolve
+
+
+class ProcessBrowser:
+    """This process's Chromium, driven from an event loop on a thread of its own.
+
+    Tasks arrive on Celery's thread; Playwright objects belong to one loop, so every use goes
+    through :meth:`run`. A task asking for other launch flags (``--resolve``, local-only) gets
+    the browser relaunched with them.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self._pw: Any = None
+        self._launched: Launched | None = None
+        self._key: BrowserKey | None = None
+
+    def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        future = asyncio.run_coroutine_threadsafe(_call(work), self.loop)
+        try:
+            return future.result()
+        except BaseException:  # a time limit or shutdown on Celery's side: stop the work too
+            future.cancel()
+            raise
+
+    async def browser(self, key: BrowserKey) -> Launched:
+        if (
+            self._launched is not None
+            and self._key == key
+            and self._launched.browser.is_connected()
+        ):
+            return self._launched
+        await self._close_browser()
+        if self._pw is None:
+            from playwright.async_api import async_playwright
+
+            self._pw = await async_playwright().start()
+        executable, local_only, resolve = key
+        browser = await launch(self._pw, executable, test_mode=local_only, hosts=dict(resolve))
+        self._launched, self._key = Launched(self._pw, browser), key
+        return self._launched
+
+    async def _close_browser(self) -> None:
+        if self._launched is not None:
+            with contextlib.suppress(Exception):
+                await self._launched.browser.close()
+        self._launched = self._key = None
+
+    def close(self) -> None:
+        async def stop() -> None:
+            await self._close_browser()
+            if self._pw is not None:
+                with contextlib.suppress(Exception):
+                    await self._pw.stop()
+                self._pw = None
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(stop(), self.loop).result(timeout=30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+async def _call(work: Callable[[], Awaitable[T]]) -> T:
+    return await work()
+
+
+_PROCESS: ProcessBrowser | None = None
+_DEFAULT_KEY: BrowserKey = (None, False, ())
+
+
+def process_browser() -> ProcessBrowser:
+    global _PROCESS
+    if _PROCESS is None:
+        _PROCESS = ProcessBrowser()
+    return _PROCESS
+
+
+@worker_process_init.connect
+def _start_browser(**_kwargs: Any) -> None:
+    """A new worker process starts its Chromium now, not on its first site."""
+    browser = process_browser()
+    browser.run(lambda: browser.browser(_DEFAULT_KEY))
+
+
+@worker_process_shutdown.connect
+def _stop_browser(**_kwargs: Any) -> None:
+    global _PROCESS
+    if _PROCESS is not None:
+        _PROCESS.close()
+        _PROCESS = None
+
+
+def audit_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
+    """Audit one host's sites as a local run would, and return them with their files."""
+    from auditor.engine import SiteJob, audit_sites
+
+    shared = Path(payload["shared_dir"]) if payload.get("shared_dir") else None
+    delivery = f"{task.request.id}-{uuid.uuid4().hex[:8]}"  # a redelivery never shares a folder
+    if shared is not None:
+        work = shared / payload["run"] / delivery
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=f"auditor-{delivery}-"))
+    try:
+        options = options_from_dict(payload["options"], work)
+        jobs = [SiteJob(s["index"], SiteSpec(**s["site"])) for s in payload["sites"]]
+        key: BrowserKey = (
+            options.browser,
+            options.test_mode,
+            tuple(sorted(options.resolve.items())),
+        )
+        browser = process_browser()
+
+        async def audit() -> Any:
+            launched = await browser.browser(key)
+            return await audit_sites(jobs, options, launched=launched)
+
+        results, version = browser.run(audit)
+        sites = []
+        for job, result in zip(jobs, results, strict=True):
+            name = site_dir_name(job.index, job.site)
+            item: dict[str, Any] = {
+                "index": job.index,
+                "name": name,
+                "result": result.to_dict(),
+                "files": manifest.site_entries(work, result),  # hashed where they were written
+            }
+            if shared is not None:
+                item["folder"] = str((work / name).relative_to(shared))
+            elif (work / name).is_dir():
+                item["packed"] = pack(work / name)
+            sites.append(item)
+        return {"sites": sites, "browser_version": version, "worker": _worker_name()}
+    finally:
+        if shared is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_app(
+    broker: str, *, default_key: BrowserKey, visibility_timeout_s: float, restore_every_s: float
+) -> Celery:
+    """The app a worker runs: the audit task registered, the process browser's default flags set."""
+    global _DEFAULT_KEY
+    _DEFAULT_KEY = default_key
+    app = make_app(
+        broker, visibility_timeout_s=visibility_timeout_s, restore_every_s=restore_every_s
+    )
+    app.task(name=TASK, bind=True)(audit_task)
+    return app
