@@ -107,7 +107,7 @@ def by_host(sites: list[tuple[int, SiteSpec]]) -> list[list[tuple[int, SiteSpec]
     fetched by two workers at once and the per-host limit holds across the cluster."""
     groups: dict[str, list[tuple[int, SiteSpec]]] = {}
     for idx, site in sites:
-        groups.setdefault((urlsplit(site.url).hostname or site.url).lower(), []).append((idx, site))
+        groups.setdefault((urlsplit(site.url).netloc or site.url).lower(), []).append((idx, site))
     return list(groups.values())
 
 

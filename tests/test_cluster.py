@@ -1,0 +1,249 @@
+"""The cluster for real: redis-server and two `auditor worker` processes on 127.0.0.1.
+
+The demo site and generated sites are audited locally once, then through the cluster in each
+fault case (a worker killed mid-site, Redis restarted mid-run, the coordinator killed and
+resumed). Each time: every site exactly once, every finding equal to the local run, and the
+manifest verifies where the files landed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cluster_helpers import RedisServer, Worker, auditor_env, write_sites, write_sites_csv
+
+from auditor.demo.server import DemoServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AS_OF = "2026-11-27"
+VISIBILITY_S = 12.0  # a vanished worker's site goes back to the queue after this long
+LATENCY_MS = 150  # each response waits a little, so a site is still being audited when it is hit
+
+
+@pytest.fixture(scope="module")
+def sites_csv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo site and four generated sites, each on its own origin."""
+    root = tmp_path_factory.mktemp("cluster-sites")
+    specs = write_sites(root / "www", 4)
+    servers = [DemoServer(latency_ms=LATENCY_MS)] + [
+        DemoServer(root=root / "www", latency_ms=LATENCY_MS) for _ in specs
+    ]
+    for server in servers:
+        server.__enter__()
+    rows = [("示例市人民政府", "3701000001", servers[0].url)]
+    rows += [
+        (s["name"], s["code"], f"{server.url}s{k}/index.html")
+        for k, (s, server) in enumerate(zip(specs, servers[1:], strict=True), 1)
+    ]
+    path = root / "sites.csv"
+    write_sites_csv(path, rows)
+    yield path
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def workers(redis: RedisServer) -> Iterator[list[Worker]]:
+    """Two live workers before each test that uses them (a killed one is replaced)."""
+    pool: list[Worker] = []
+    yield pool
+    for w in pool:
+        w.stop()
+
+
+def _two_workers(pool: list[Worker], broker: str, logs: Path) -> list[Worker]:
+    pool[:] = [w for w in pool if w.alive]
+    while len(pool) < 2:
+        pool.append(
+            Worker(broker, f"w{time.monotonic_ns()}", logs, visibility_timeout=VISIBILITY_S)
+        )
+    for w in pool:
+        w.wait_ready()
+    return pool
+
+
+def _audit(
+    sites: Path, out: Path, *extra: str, wait: bool = True
+) -> subprocess.Popen[bytes] | subprocess.CompletedProcess[bytes]:
+    args = [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--out", str(out)]
+    args += ["--as-of", AS_OF, "--max-pages", "4", "--local-only", "--fail-on", "none", *extra]
+    if wait:
+        return subprocess.run(args, capture_output=True, env=auditor_env(), timeout=600)
+    log = (out.parent / f"{out.name}.log").open("wb")
+    return subprocess.Popen(args, stdout=log, stderr=log, env=auditor_env())
+
+
+def findings(run: Path) -> dict[str, set[tuple[str, str, str, str]]]:
+    """Per site (its home URL), every finding: check, outcome, page, message."""
+    data = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    found: dict[str, set[tuple[str, str, str, str]]] = {}
+    for site in data["sites"]:
+        rows = found.setdefault(site["site"]["url"], set())
+        assert not site.get("unfinished"), site["unfinished"]
+        for page in site["pages"]:
+            rows |= {
+                (f["check"], f["outcome"], page["url"], f["message"]) for f in page["findings"]
+            }
+        rows |= {(f["check"], f["outcome"], "site", f["message"]) for f in site["findings"]}
+    return found
+
+
+def site_urls(run: Path) -> list[str]:
+    data = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    return [s["site"]["url"] for s in data["sites"]]
+
+
+@pytest.fixture(scope="module")
+def local(sites_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("local") / "run"
+    done = _audit(sites_csv, out)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    return findings(out)
+
+
+def _assert_same_as_local(run: Path, local: dict[str, Any]) -> None:
+    urls = site_urls(run)
+    assert len(urls) == len(set(urls)) == len(local)  # every site, once
+    got = findings(run)
+    for url, expected in local.items():
+        assert got[url] == expected, url
+    verified = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "verify", str(run)],
+        capture_output=True,
+        env=auditor_env(),
+    )
+    assert verified.returncode == 0, verified.stdout.decode() + verified.stderr.decode()
+
+
+def _started_on(redis: RedisServer) -> str | None:
+    """The worker host name of a task being audited right now, if any."""
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(redis.url)
+    for key in client.scan_iter(match="celery-task-meta-*"):
+        raw = client.get(key)
+        if raw and b'"STARTED"' in raw:
+            return json.loads(raw)["result"]["hostname"]
+    return None
+
+
+def _wait(predicate: Any, timeout_s: float, what: str) -> Any:
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_cluster_run_equals_local_run(
+    sites_csv: Path,
+    local: dict[str, Any],
+    redis: RedisServer,
+    workers: list[Worker],
+    tmp_path: Path,
+) -> None:
+    _two_workers(workers, redis.url, tmp_path)
+    done = _audit(sites_csv, tmp_path / "run", "--broker", redis.url)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    _assert_same_as_local(tmp_path / "run", local)
+    listed = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "workers", "--broker", redis.url],
+        capture_output=True,
+        env=auditor_env(),
+    )
+    out = listed.stdout.decode()
+    assert all(w.name in out for w in workers), out
+
+
+def test_worker_killed_mid_site_is_redelivered(
+    sites_csv: Path,
+    local: dict[str, Any],
+    redis: RedisServer,
+    workers: list[Worker],
+    tmp_path: Path,
+) -> None:
+    pool = _two_workers(workers, redis.url, tmp_path)
+    coordinator = _audit(sites_csv, tmp_path / "run", "--broker", redis.url, wait=False)
+    host = _wait(lambda: _started_on(redis), 120, "a site being audited")
+    victim = next(w for w in pool if w.name in host)
+    victim.kill()
+    assert coordinator.wait(600) == 0, (tmp_path / "run.log").read_text()[-3000:]
+    _assert_same_as_local(tmp_path / "run", local)
+
+
+def test_broker_restarted_mid_run(
+    sites_csv: Path,
+    local: dict[str, Any],
+    redis: RedisServer,
+    workers: list[Worker],
+    tmp_path: Path,
+) -> None:
+    _two_workers(workers, redis.url, tmp_path)
+    coordinator = _audit(sites_csv, tmp_path / "run", "--broker", redis.url, wait=False)
+    _wait(lambda: _started_on(redis), 120, "a site being audited")
+    redis.stop()
+    time.sleep(3)
+    redis.start()
+    assert coordinator.wait(600) == 0, (tmp_path / "run.log").read_text()[-3000:]
+    log = (tmp_path / "run.log").read_text()
+    assert "消息队列暂时无法连接" in log
+    _assert_same_as_local(tmp_path / "run", local)
+
+
+def test_coordinator_killed_then_resumed(
+    sites_csv: Path,
+    local: dict[str, Any],
+    redis: RedisServer,
+    workers: list[Worker],
+    tmp_path: Path,
+) -> None:
+    _two_workers(workers, redis.url, tmp_path)
+    run = tmp_path / "run"
+    coordinator = _audit(sites_csv, run, "--broker", redis.url, wait=False)
+
+    def some_done() -> bool:
+        try:
+            with sqlite3.connect(run / "run.sqlite") as db:
+                return (
+                    db.execute("SELECT COUNT(*) FROM sites WHERE status='done'").fetchone()[0] >= 1
+                )
+        except sqlite3.Error:
+            return False
+
+    _wait(some_done, 300, "a first site stored")
+    coordinator.kill()
+    coordinator.wait(30)
+    with sqlite3.connect(run / "run.sqlite") as db:
+        sent_before = db.execute("SELECT COUNT(DISTINCT task_id) FROM tasks").fetchone()[0]
+        pending = db.execute("SELECT COUNT(*) FROM sites WHERE status!='done'").fetchone()[0]
+    assert pending, "the run finished before the coordinator was killed"
+    resumed = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "audit", "--resume", str(run), "--fail-on", "none"],
+        capture_output=True,
+        env=auditor_env(),
+        timeout=600,
+    )
+    assert resumed.returncode == 0, resumed.stderr.decode()[-3000:]
+    with sqlite3.connect(run / "run.sqlite") as db:
+        sent_after = db.execute("SELECT COUNT(DISTINCT task_id) FROM tasks").fetchone()[0]
+    # The resumed coordinator waited for the tasks still queued or running: none sent again.
+    assert sent_after == sent_before
+    _assert_same_as_local(run, local)
