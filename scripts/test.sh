@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # LibreOffice lays out the Word notice as A4 pages (its page count is tested); poppler reads them.
-EXTRA_APT_PACKAGES="libreoffice-writer poppler-utils" bash scripts/setup.sh
+# redis-server is the cluster tests' broker (started by the tests on a free port, then stopped).
+EXTRA_APT_PACKAGES="libreoffice-writer poppler-utils redis-server" bash scripts/setup.sh
 .venv/bin/ruff check auditor tests specs benchmarks
 .venv/bin/ruff format --check auditor tests specs benchmarks
 .venv/bin/mypy
