@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from auditor.cli.cluster import cluster_of
+from auditor.cli.cluster import check_broker_url, cluster_of
 from auditor.cli.common import (
     audit_options,
     default_out_dir,
@@ -38,6 +38,8 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
     if baseline := gate_inputs(args)["baseline"]:
         load_baseline(baseline)  # a bad file stops the run before any browser starts
     accounts = _accounts_list(args)
+    if args.broker:  # a wrong address stops the run before a run folder is made
+        check_broker_url(args.broker)
     if args.resume:
         store, options = _resume(args)
     else:
