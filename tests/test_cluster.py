@@ -247,3 +247,35 @@ def test_coordinator_killed_then_resumed(
     # The resumed coordinator waited for the tasks still queued or running: none sent again.
     assert sent_after == sent_before
     _assert_same_as_local(run, local)
+
+
+def test_one_process_browser_serves_successive_runs_and_keeps_no_context(tmp_path: Path) -> None:
+    """A worker process audits site after site on its one Chromium; nothing of a site stays."""
+    from auditor.browser.renderer import AuditOptions
+    from auditor.cluster.worker import ProcessBrowser
+    from auditor.engine import SiteJob, audit_sites
+    from auditor.model import SiteSpec
+
+    browser = ProcessBrowser()
+    try:
+        with DemoServer() as server:
+            site = SiteSpec(url=server.url, name="示例市人民政府", code="3701000001")
+            versions, contexts = [], []
+            for n in (1, 2):
+                options = AuditOptions(out_dir=tmp_path / f"run{n}", max_pages=2, test_mode=True)
+
+                async def one(options: AuditOptions = options) -> tuple[Any, int, Any]:
+                    launched = await browser.browser((None, True, ()))
+                    results, _version = await audit_sites(
+                        [SiteJob(1, site)], options, launched=launched
+                    )
+                    return launched.browser, len(launched.browser.contexts), results
+
+                used, left_open, results = browser.run(one)
+                versions.append(id(used))
+                contexts.append(left_open)
+                assert len(results[0].pages) == 2
+        assert versions[0] == versions[1]  # the same browser both times
+        assert contexts == [0, 0]
+    finally:
+        browser.close()
