@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from auditor.cli.common import audit_options, ensure_writable
-from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK
+from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK, UsageError
 from auditor.media.accounts import AccountsList, read_accounts
 from auditor.media.profile import State
 from auditor.media.run import AccountResult, audit_accounts, write_media_json
@@ -24,6 +26,7 @@ MARKS = {Outcome.FAIL: "✗", Outcome.REVIEW: "?", Outcome.ERROR: "!", Outcome.P
 
 def cmd_media(args: argparse.Namespace, console: Console, err: Console) -> int:
     listed = read_accounts(args.accounts)
+    media_state(args)  # a bad file stops the run before any browser starts
     ensure_writable(args.out)
     results = run_accounts(args, listed, args.out, console, err)
     return exit_code(results, args.fail_on)
@@ -37,11 +40,39 @@ def run_accounts(
         err.print(Text.assemble(("警告：", "yellow"), message))
     options = audit_options(args, out)
     as_of = options.as_of or date.today()
-    results = asyncio.run(audit_accounts(listed.accounts, options, as_of))
+    state = media_state(args)
+    results = asyncio.run(audit_accounts(listed.accounts, options, as_of, state))
     write_media_json(results, out / MEDIA_JSON, as_of, listed.errors)
     console.print(summary(results, as_of))
     console.print(f"结果：{out / MEDIA_JSON}（每个账号的截图在同一目录）")
     return results
+
+
+def media_state(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The ``--media-state`` storage state (cookies and local storage of the user's own logged-in
+    browser), checked to be one Playwright can load; None when not given."""
+    path: Path | None = getattr(args, "media_state", None)
+    if path is None:
+        return None
+    why = ""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        why = "文件不存在"
+    except (OSError, UnicodeDecodeError) as exc:
+        why = f"无法读取（{exc.__class__.__name__}）"
+    except json.JSONDecodeError:
+        why = "不是 JSON 文件"
+    else:
+        cookies = state.get("cookies") if isinstance(state, dict) else None
+        origins = state.get("origins", []) if isinstance(state, dict) else None
+        valid = isinstance(cookies, list) and all(
+            isinstance(c, dict) and "name" in c and "value" in c for c in cookies
+        )
+        if valid and isinstance(origins, list):
+            return {"cookies": cookies, "origins": origins}
+        why = "不是 Playwright 导出的登录状态（应含 cookies 列表）"
+    raise UsageError(f"--media-state 登录状态文件 {path} {why}")
 
 
 def summary(results: list[AccountResult], as_of: date) -> Table:

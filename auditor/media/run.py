@@ -52,9 +52,16 @@ def _with_evidence(findings: list[Finding], profile: Profile) -> list[Finding]:
 
 
 async def audit_accounts(
-    accounts: list[Account], options: AuditOptions, as_of: date
+    accounts: list[Account],
+    options: AuditOptions,
+    as_of: date,
+    storage_state: dict[str, Any] | None = None,
 ) -> list[AccountResult]:
-    """Each account in a browser context of its own; results in list order."""
+    """Each account in a browser context of its own; results in list order.
+
+    ``storage_state`` (``--media-state``: the user's own logged-in browser) goes into these
+    account contexts only, never into a site audit's."""
+    logged_in = {"storage_state": storage_state} if storage_state else {}
     options.out_dir.mkdir(parents=True, exist_ok=True)
     # An account page is judged on its posts and state: the site page's axe and wording passes
     # would only cost time.
@@ -65,7 +72,7 @@ async def audit_accounts(
         async def one(n: int, account: Account) -> AccountResult:
             platform = platform_of(account.url, account.platform)
             shot = options.out_dir / f"account-{n:03d}.png"
-            async with renderer.site() as session:
+            async with renderer.site(**logged_in) as session:
                 profile = await adapter_for(platform, timeout_s).read(
                     session, account.url, shot, as_of
                 )
