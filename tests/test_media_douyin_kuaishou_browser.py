@@ -59,6 +59,15 @@ KUAISHOU_PAGE = PAGE.format(
     render="([p, l]) => [p.data.visionProfile.userProfile.profile.user_name, "
     "...l.data.visionProfilePhotoList.feeds.map(f => f.photo.caption + '  评论 ' + f.photo.commentCount)]",
 )
+# As the real page does: its data asked by POST, which the auditor's network guard aborts.
+KUAISHOU_POST_PAGE = PAGE.format(
+    title="快手",
+    fetches="'/graphql'",
+    render="([l]) => l.data.visionProfilePhotoList.feeds.map(f => f.photo.caption)",
+).replace(
+    "fetch(u)", "fetch(u, {method: 'POST', body: '{\"operationName\":\"visionProfilePhotoList\"}'})"
+)
+POSTS_RECEIVED: list[str] = []
 LOGIN_WALL = """<!doctype html><html><head><meta charset="utf-8"><title>抖音</title></head>
 <body><h1>抖音</h1><p>登录后查看更多作品</p><p>请先登录</p></body></html>"""
 CAPTCHA = """<!doctype html><html><head><meta charset="utf-8"><title>快手</title></head>
@@ -165,11 +174,17 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(LOGIN_WALL if walled else DOUYIN_PAGE)
         if host == "www.kuaishou.com" and parts.path == "/graphql":
             return self._send(kuaishou_answer(query["operationName"], query["userId"]))
+        if host == "www.kuaishou.com" and parts.path == "/profile/3xk5":
+            return self._send(KUAISHOU_POST_PAGE)
         if host == "www.kuaishou.com" and parts.path == "/profile/3xk3":
             return self._send(CAPTCHA)
         if host == "www.kuaishou.com" and parts.path.removeprefix("/profile/") in KUAISHOU:
             return self._send(KUAISHOU_PAGE)
         self._send("<h1>404</h1>", 404)
+
+    def do_POST(self) -> None:
+        POSTS_RECEIVED.append(self.path)
+        self._send(kuaishou_answer("visionProfilePhotoList", "3xk1"))
 
     def _send(self, body: Any, status: int = 200) -> None:
         data = (body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).encode()
@@ -181,13 +196,12 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-REVIEW = {
-    c: ["review"]
-    for c in (
-        "media-reachable", "media-update", "media-zombie", "media-interaction",
-        "media-naming", "media-relevance",
-    )
-}  # fmt: skip
+ACCOUNT_CHECKS = (
+    "media-reachable", "media-update", "media-zombie", "media-interaction",
+    "media-naming", "media-relevance",
+)  # fmt: skip
+REVIEW = {c: ["review"] for c in ACCOUNT_CHECKS}
+UNREAD = {c: ["error"] for c in ACCOUNT_CHECKS}
 STALE = {"media-update": ["fail"], "media-zombie": ["fail"]}
 
 
@@ -212,6 +226,8 @@ def accounts(port: int) -> dict[str, tuple[list[str], dict[str, list[str]]]]:
         "验证码账号": (["某县", "快手", "某县人民政府", f"{ks}/3xk3"], REVIEW),
         # 快手's web profile states no 认证: the name alone is judged
         "快乐小厨": (["某镇", "快手", "某镇人民政府", f"{ks}/3xk4"], {"media-naming": ["fail"]}),
+        # the page's own POST is aborted, so its timeline never arrives: no judgement, not 零发布
+        "某乡人民政府": (["某乡", "快手", "某乡人民政府", f"{ks}/3xk5"], UNREAD),
     }
 
 
@@ -304,6 +320,14 @@ def test_profiles_are_read_from_the_pages_own_json(run) -> None:
         "出现验证码",
     )
     assert all((out / p["screenshot"]).is_file() for p in by_name.values())
+
+
+def test_the_pages_own_post_is_held_and_says_so(run) -> None:
+    _code, data, _out = run
+    assert POSTS_RECEIVED == []  # the guard aborted it: nothing but GET/HEAD left the browser
+    profile = next(a["profile"] for a in data["accounts"] if a["account"]["name"] == "某乡人民政府")
+    assert (profile["state"], profile["posts"]) == ("无法打开", [])
+    assert "json_urls" in profile["detail"]
 
 
 def test_a_logged_in_storage_state_opens_the_walled_account(served) -> None:
