@@ -15,7 +15,7 @@ from auditor.cli.common import audit_options, ensure_writable
 from auditor.cli.parser import EXIT_FINDINGS, EXIT_OK
 from auditor.media.accounts import AccountsList, read_accounts
 from auditor.media.profile import State
-from auditor.media.run import AccountResult, audit_accounts, write_media_json
+from auditor.media.run import AccountResult, audit_accounts, judge_sites, write_media_json
 from auditor.model import Outcome, Severity
 from auditor.notice.media_rows import MEDIA_JSON
 
@@ -30,15 +30,24 @@ def cmd_media(args: argparse.Namespace, console: Console, err: Console) -> int:
 
 
 def run_accounts(
-    args: argparse.Namespace, listed: AccountsList, out: Path, console: Console, err: Console
+    args: argparse.Namespace,
+    listed: AccountsList,
+    out: Path,
+    console: Console,
+    err: Console,
+    with_sites: bool = False,
 ) -> list[AccountResult]:
-    """Audit the listed accounts into ``out/media.json`` (also the accounts half of ``audit``)."""
+    """Audit the listed accounts into ``out/media.json`` (also the accounts half of ``audit``;
+    ``with_sites``: the run folder holds the sites half too, so media-site-match runs)."""
     for message in listed.errors:
         err.print(Text.assemble(("警告：", "yellow"), message))
     options = audit_options(args, out)
     as_of = options.as_of or date.today()
     results = asyncio.run(audit_accounts(listed.accounts, options, as_of))
-    write_media_json(results, out / MEDIA_JSON, as_of, listed.errors)
+    unlisted = judge_sites(results, out) if with_sites else None
+    for item in unlisted or []:
+        err.print(Text.assemble(("待人工确认：", "yellow"), item["message"]))
+    write_media_json(results, out / MEDIA_JSON, as_of, listed.errors, unlisted)
     console.print(summary(results, as_of))
     console.print(f"结果：{out / MEDIA_JSON}（每个账号的截图在同一目录）")
     return results
