@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ from auditor.media.adapters import adapter_for
 from auditor.media.profile import Profile, platform_of
 from auditor.media.site_match import SiteShows, compare, shown_on_pages
 from auditor.model import Finding
+from auditor.run.manifest import add_account_entries
+from auditor.version import __version__
 
 
 @dataclass
@@ -30,12 +32,14 @@ class AccountResult:
     account: Account
     profile: Profile
     findings: list[Finding]
+    read_at: str = ""  # when the account page was read (ISO time; the manifest's capture time)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "account": dataclasses.asdict(self.account),
             "profile": self.profile.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
+            "read_at": self.read_at,
         }
 
 
@@ -131,9 +135,10 @@ async def audit_accounts(
                 profile = await adapter_for(platform, timeout_s).read(
                     session, account.url, shot, as_of
                 )
+            read_at = datetime.now().astimezone().isoformat(timespec="seconds")
             if not shot.exists():
                 profile.screenshot = ""
-            return AccountResult(account, profile, judge(profile, account, as_of))
+            return AccountResult(account, profile, judge(profile, account, as_of), read_at)
 
         results = list(await asyncio.gather(*(one(n, a) for n, a in enumerate(accounts, 1))))
     judge_list(results)
@@ -156,3 +161,6 @@ def write_media_json(
         # media-site-match findings of sites whose unit has no account in the list
         data["site_match_unlisted"] = unlisted
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), "utf-8")
+    # Every account screenshot in manifest.json, so ``auditor verify`` covers it too.
+    run_info = {"as_of": as_of.isoformat(), "auditor_version": __version__}
+    add_account_entries(path.parent, data["accounts"], run_info)
