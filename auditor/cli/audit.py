@@ -75,7 +75,7 @@ def _audit_accounts(args, accounts, out: Path, console: Console, err: Console) -
         return EXIT_OK
     from auditor.cli.media import exit_code, run_accounts
 
-    results = run_accounts(args, accounts, out, console, err)
+    results = run_accounts(args, accounts, out, console, err, with_sites=True)
     return exit_code(results, args.fail_on)
 
 
