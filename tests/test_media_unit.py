@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from test_registry import PRIVATE_CITATION, cites_national_rule
 
-from auditor.checks import MEDIA_CHECKS, MEDIA_LIST_CHECKS, run_media_check, run_media_list_check
+from auditor.checks import (
+    MEDIA_CHECKS,
+    MEDIA_LIST_CHECKS,
+    MEDIA_SITE_CHECKS,
+    run_media_check,
+    run_media_list_check,
+)
 from auditor.checks.media import media_relevance
 from auditor.media.accounts import Account, AccountsFileError, read_accounts
 from auditor.media.adapters import weibo_date
@@ -251,7 +257,9 @@ def test_boundary_is_fourteen_days_and_messages_name_the_date() -> None:
     assert "2015年5月16日" in dormant[0].message and "僵尸" in dormant[0].message
 
 
-@pytest.mark.parametrize("chk", [*MEDIA_CHECKS, *MEDIA_LIST_CHECKS], ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "chk", [*MEDIA_CHECKS, *MEDIA_LIST_CHECKS, *MEDIA_SITE_CHECKS], ids=lambda c: c.id
+)
 def test_media_checks_state_their_facts(chk) -> None:
     assert re.match(r"^media(-[a-z]+)+$", chk.id)
     assert chk.name.strip() and not chk.name.isascii()

@@ -47,7 +47,7 @@ from auditor.checks.interaction import (
     site_search,
 )
 from auditor.checks.links import link_health
-from auditor.checks.media import MEDIA_CHECKS, MEDIA_LIST_CHECKS
+from auditor.checks.media import MEDIA_CHECKS, MEDIA_LIST_CHECKS, MEDIA_SITE_CHECKS
 from auditor.checks.meta import meta_consistency, meta_format, meta_tags
 from auditor.checks.privacy import personal_data
 from auditor.checks.qr import qr_image
@@ -124,7 +124,7 @@ def run_site(
 
 # Checks over one 政务新媒体 account's profile (auditor media); a kind of their own.
 MEDIA_BY_ID: dict[str, MediaCheck | MediaListCheck] = {
-    c.id: c for c in (*MEDIA_CHECKS, *MEDIA_LIST_CHECKS)
+    c.id: c for c in (*MEDIA_CHECKS, *MEDIA_LIST_CHECKS, *MEDIA_SITE_CHECKS)
 }
 
 
@@ -134,6 +134,7 @@ __all__ = [
     "MEDIA_BY_ID",
     "MEDIA_CHECKS",
     "MEDIA_LIST_CHECKS",
+    "MEDIA_SITE_CHECKS",
     "SITE_CHECKS",
     "Check",
     "MediaCheck",

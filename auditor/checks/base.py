@@ -330,6 +330,9 @@ def run_media_list_check(chk: MediaListCheck, results: list[Any]) -> list[list[F
     of each account, in list order; never raises (a buggy check is an ``error`` for every one)."""
     try:
         answer: dict[int, list[Problem]] = chk.fn(results)
+    except NotApplicable as exc:  # the list as a whole is not this check's subject
+        why = str(exc) or "不适用"
+        return [[_finding(chk, r.profile.url, Outcome.NOT_APPLICABLE, why)] for r in results]
     except Exception as exc:  # a buggy check must not stop the run
         detail = {"detail": describe(exc)}
         message = "检查程序出错，本项无法判定"

@@ -367,3 +367,31 @@ def media_duplicate(results: list[Any]) -> dict[int, list[Problem]]:
 
 
 MEDIA_LIST_CHECKS = (media_duplicate,)
+
+
+@media_list_check(
+    id="media-site-match",
+    name="网站展示的政务新媒体与清单不符",
+    indicator="政务新媒体/账号管理/网站展示与清单一致",
+    role=Role.DEDUCT,
+    scoring=Scoring(basis="网站展示的政务新媒体账号应与实际开设的账号一致；分值按省级细则"),
+    severity=Severity.MINOR,
+    rule="国办秘函〔2019〕19号 政务新媒体检查指标：网站展示的政务新媒体应与单位实际开设的账号一致",
+)
+def media_site_match(
+    results: list[Any], sites: list[Any] | None = None
+) -> dict[int, list[Problem]]:
+    """网站二维码和新媒体链接所指的账号应列入清单，且与清单所列同平台账号一致（待人工确认）"""
+    from auditor.media.site_match import compare
+
+    if sites is None:
+        raise NotApplicable("未同时检查网站，不比对网站展示的账号")
+    found: dict[int, list[Problem]] = defaultdict(list)
+    for m in compare(sites, [r.account for r in results]):
+        if m.index is not None:
+            found[m.index].append(problem(m.message, review=True, **m.data))
+    return dict(found)
+
+
+# Needs the websites' saved pages too: run where both halves are (``audit --sites … --accounts …``).
+MEDIA_SITE_CHECKS = (media_site_match,)

@@ -67,9 +67,14 @@ def cmd_audit(args: argparse.Namespace, console: Console, err: Console) -> int:
 
 def _accounts_list(args: argparse.Namespace):
     """The --accounts list, read before any browser starts (a bad file stops the run)."""
+    from auditor.cli.media import media_state
     from auditor.media.accounts import read_accounts
 
-    return read_accounts(args.accounts) if getattr(args, "accounts", None) else None
+    if not getattr(args, "accounts", None):
+        return None
+    listed = read_accounts(args.accounts)
+    media_state(args)  # likewise a bad --media-state file
+    return listed
 
 
 def _audit_accounts(args, accounts, out: Path, console: Console, err: Console) -> int:
@@ -78,7 +83,7 @@ def _audit_accounts(args, accounts, out: Path, console: Console, err: Console) -
         return EXIT_OK
     from auditor.cli.media import exit_code, run_accounts
 
-    results = run_accounts(args, accounts, out, console, err)
+    results = run_accounts(args, accounts, out, console, err, with_sites=True)
     return exit_code(results, args.fail_on)
 
 

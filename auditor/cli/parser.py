@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="各检查节点共享的目录（NFS 等）：截图经此送回，不经消息队列（可选）",
     )
+    _media_state(audit)
     _common(audit)
     _cluster(sub)
 
@@ -258,7 +259,18 @@ def _media(sub: argparse._SubParsersAction) -> None:
     media.add_argument(
         "--fail-on", choices=FAIL_ON, default="minor", help="达到该严重程度的问题使退出码为 1"
     )
+    _media_state(media)
     _browser_options(media)
+
+
+def _media_state(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--media-state",
+        type=Path,
+        metavar="FILE",
+        help="用户从自己已登录的浏览器导出的 Playwright 登录状态（storage state JSON），"
+        "只用于打开新媒体账号页面（需要登录才能查看的平台）；文件含登录凭据，请勿提交到版本库",
+    )
 
 
 def _browser_options(p: argparse.ArgumentParser) -> None:

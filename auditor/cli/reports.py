@@ -180,7 +180,10 @@ def cmd_recheck(args: argparse.Namespace, console: Console) -> int:
         f"无法复核 {report.count(UNKNOWN)} 项；复核中新发现问题 {len(report.new)} 项。"
     )
     console.print(f"复核报告：{out / 'recheck.html'}")
-    return EXIT_FINDINGS if report.count(NOT_FIXED) or report.new else EXIT_OK
+    code = EXIT_FINDINGS if report.count(NOT_FIXED) or report.new else EXIT_OK
+    from auditor.cli.media import recheck_accounts
+
+    return max(code, recheck_accounts(args, args.run, out, console))
 
 
 def cmd_diff(args: argparse.Namespace, console: Console) -> int:
@@ -213,6 +216,7 @@ def cmd_diff(args: argparse.Namespace, console: Console) -> int:
             Text(checks or "—"),
         )
     console.print(grid)
+    accounts = _diff_accounts(a.accounts, b.accounts, console)
     if args.out:
         from auditor.report.json_report import atomic_write_text
 
@@ -222,9 +226,23 @@ def cmd_diff(args: argparse.Namespace, console: Console) -> int:
             "run_b": str(args.run_b),
             "sites": [d.to_dict() for d in diffs],
         }
+        if accounts is not None:
+            body["accounts"] = [d.to_dict() for d in accounts]
         atomic_write_text(args.out, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
         console.print(f"已保存：{args.out}")
     return EXIT_OK
+
+
+def _diff_accounts(a: list | None, b: list | None, console: Console) -> list | None:
+    """The accounts half of ``diff``, when either run has one."""
+    if a is None and b is None:
+        return None
+    from auditor.cli.media import diff_table
+    from auditor.media.followup import diff_accounts
+
+    diffs = diff_accounts(a or [], b or [])
+    console.print(diff_table(diffs))
+    return diffs
 
 
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:

@@ -85,7 +85,7 @@ class GenericAdapter:
 
 class JsonAdapter:
     """Platforms whose timeline and profile arrive as JSON the page itself requests (微博, 今日头条,
-    哔哩哔哩): read those answers. Which answers, and which keys, the data file says."""
+    哔哩哔哩, 抖音, 快手): read those answers. Which answers, and which keys, the data file says."""
 
     def __init__(self, platform: str = "weibo", timeout_s: float = 15.0) -> None:
         self.platform = platform
@@ -121,6 +121,11 @@ class JsonAdapter:
         profile.state, profile.state_reason = detect_state(text, page.url, matched, self.platform)
         if response is not None and response.status == 404 and profile.state is State.OK:
             profile.state, profile.state_reason = State.GONE, "HTTP 404"
+        if profile.state is State.OK and not bodies:
+            # The timeline never arrived (a changed address, or a request the page could not
+            # send): no posts read is not 零发布, so no judgement either way.
+            profile.state = State.FAILED
+            profile.detail = "页面未加载数据文件 json_urls 所列的任何数据"
         self.fill(profile, bodies, as_of)
         profile.interaction = sorted(set(interaction_words(text)) | set(_json_features(bodies)))
         latest = profile.latest(as_of)
@@ -138,7 +143,8 @@ class JsonAdapter:
             return post_keys["date"] in obj and any(k in obj for k in post_keys["text"])
 
         def is_user(obj: dict[str, Any]) -> bool:
-            return user_keys["name"] in obj and all(k in obj for k in user_keys.get("with", []))
+            named = _at(obj, user_keys["name"]) is not None
+            return named and all(k in obj for k in user_keys.get("with", []))
 
         for obj in (o for body in bodies for o in _objects(body, inside=is_post)):
             if not is_post(obj):
@@ -153,7 +159,7 @@ class JsonAdapter:
             user = obj.get(self.spec.get("post_user", "user"))
             if not isinstance(user, dict):
                 user = {}
-            if user_keys["name"] in user:
+            if _at(user, user_keys["name"]) is not None:
                 _fill_user(profile, user, user_keys)
             uid = str(user.get("id", ""))
             link = self.spec["post_url"].format(uid=uid, id=ident) if ident else ""
@@ -171,9 +177,10 @@ class WeiboAdapter(JsonAdapter):
 def _fill_user(profile: Profile, obj: dict[str, Any], keys: dict[str, Any]) -> None:
     """The account's facts from any user object; the first that states each fact wins.
 
-    Keys may be dotted paths (``official.title``); ``verified_values`` lists the values of the
-    ``verified`` key that mean verified (else any true value does)."""
-    profile.name = profile.name or str(obj[keys["name"]])
+    Keys may be dotted paths (``official.title``) or lists of them (the first that states a
+    value); ``verified_values`` lists the values of the ``verified`` key that mean verified (else
+    any true value does)."""
+    profile.name = profile.name or str(_at(obj, keys["name"]))
     subject = str(_at(obj, keys.get("subject", "")) or "").strip()
     profile.subject = profile.subject or subject
     verified = _at(obj, keys.get("verified", ""))
@@ -185,8 +192,12 @@ def _fill_user(profile: Profile, obj: dict[str, Any], keys: dict[str, Any]) -> N
         profile.followers = followers
 
 
-def _at(obj: dict[str, Any], path: str) -> Any:
-    """``obj``'s value at a dotted key path, or None."""
+def _at(obj: dict[str, Any], path: str | list[str]) -> Any:
+    """``obj``'s value at a dotted key path, or None; of a list of paths, the first non-empty
+    value (else the first one present: an empty 认证 text still says "not verified")."""
+    if isinstance(path, list):
+        values = [v for v in (_at(obj, p) for p in path) if v is not None]
+        return next((v for v in values if v not in ("", 0)), values[0] if values else None)
     value: Any = obj
     for part in path.split(".") if path else []:
         if not isinstance(value, dict):
@@ -224,6 +235,7 @@ def _json_features(bodies: list[Any]) -> list[str]:
     names = {
         "comments_count": "评论",
         "comment_count": "评论",
+        "commentCount": "评论",
         "comment": "评论",
         "toolbar_menus": "私信/菜单",
     }
@@ -243,7 +255,7 @@ _CHINA = timezone(timedelta(hours=8))
 
 def post_date(text: str, as_of: date) -> date | None:
     """A post's time: Unix seconds or milliseconds (Beijing time: 今日头条 ``publish_time``,
-    哔哩哔哩 ``created``), else 微博's written forms."""
+    哔哩哔哩 ``created``, 抖音 ``create_time``, 快手 ``timestamp`` in ms), else 微博's written forms."""
     text = text.strip()
     if re.fullmatch(r"\d{9,13}", text):
         seconds = int(text) / (1000 if len(text) == 13 else 1)

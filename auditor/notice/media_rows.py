@@ -28,6 +28,9 @@ MEDIA_JSON = "media.json"
 PASS_LABEL = "合格"
 FAIL_LABEL = "不合格"
 _GONE_CHECK = "media-reachable"
+# media-site-match only says review (a person confirms which account is the unit's), yet 附件4
+# names it: the site's entry or the list is for the unit to correct.
+_LISTED_REVIEW = frozenset({"media-site-match"})
 
 
 def _deciding(check_id: str) -> bool:
@@ -89,11 +92,16 @@ class AccountRow:
 
     @property
     def problems(self) -> list[Finding]:
-        return [f for f in self.findings if f.outcome is Outcome.FAIL]
+        return [
+            f
+            for f in self.findings
+            if f.outcome is Outcome.FAIL
+            or (f.outcome is Outcome.REVIEW and f.check in _LISTED_REVIEW)
+        ]
 
     @property
     def outstanding(self) -> bool:
-        """附件4: an account with a problem found (any failing check)."""
+        """附件4: an account with a problem found (any failing check, or a site-match review)."""
         return bool(self.problems)
 
     def description(self) -> str:

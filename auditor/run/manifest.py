@@ -18,6 +18,11 @@ in ``auditor verify RUN``.
         "viewport": [1366, 768], "browser_version": "…",
         "check": "footer-icp"                   # evidence only: the finding's check id
      }]}
+
+An account screenshot of the 政务新媒体 half (``account-001.png``, ``media.json``) is listed with
+``"kind": "account"``, the account's address as ``url`` and the page's ``final_url``, ``status``
+null, and ``time`` when the account page was read; :func:`add_account_entries` adds them to the
+run's manifest (creating one for an ``auditor media`` folder).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ __all__ = [
     "MANIFEST",
     "SCHEMA",
     "Mismatch",
+    "account_entries",
+    "add_account_entries",
     "file_entries",
     "site_entries",
     "verify",
@@ -138,6 +145,48 @@ def write_manifest(run_dir: Path, run_info: dict[str, Any], files: list[dict[str
     body = {"schema": SCHEMA, "run": run_info, "files": sorted(files, key=lambda e: e["path"])}
     atomic_write_text(path, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
     return path
+
+
+def account_entries(run_dir: Path, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries for the account screenshots named in ``media.json``'s ``accounts`` items."""
+    entries = []
+    for item in accounts:
+        profile = item.get("profile") or {}
+        rel = str(profile.get("screenshot") or "")
+        path = inside(run_dir, rel)
+        if path is None or not path.is_file():
+            continue
+        entries.append(
+            {
+                "path": rel,
+                "kind": "account",
+                "sha256": sha256_of(path),
+                "bytes": path.stat().st_size,
+                "url": str((item.get("account") or {}).get("url") or profile.get("url") or ""),
+                "final_url": str(profile.get("url") or ""),
+                "status": None,
+                "time": str(item.get("read_at") or ""),
+                "viewport": None,
+                "browser_version": "",
+            }
+        )
+    return entries
+
+
+def add_account_entries(
+    run_dir: Path, accounts: list[dict[str, Any]], run_info: dict[str, Any]
+) -> Path:
+    """The run's manifest with its account entries replaced by ``accounts``' (the site entries
+    are kept); ``run_info`` is used when the folder has no manifest yet."""
+    path = run_dir / MANIFEST
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        body = {"run": run_info, "files": []}
+    kept = [e for e in body.get("files", []) if e.get("kind") != "account"]
+    return write_manifest(
+        run_dir, body.get("run") or run_info, kept + account_entries(run_dir, accounts)
+    )
 
 
 @dataclass(frozen=True)
