@@ -279,3 +279,46 @@ def test_one_process_browser_serves_successive_runs_and_keeps_no_context(tmp_pat
         assert contexts == [0, 0]
     finally:
         browser.close()
+
+
+def test_media_accounts_through_the_cluster_equal_a_local_run(
+    redis: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    """The demo's 微博 accounts (weibo.com mapped to 127.0.0.1) opened by the workers."""
+    from auditor.demo.media import HOST, LISTED, MediaDemoServer
+
+    _two_workers(workers, redis.url, tmp_path)
+    with MediaDemoServer() as server:
+        accounts = tmp_path / "accounts.csv"
+        rows = ["地区,账号名称,平台,主办单位,账号地址"]
+        rows += [f"示例市,{n},微博,{s},http://{HOST}:{server.port}/u/{uid}" for n, s, uid in LISTED]
+        accounts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+        def media(out: Path, *extra: str) -> dict[str, Any]:
+            args = [sys.executable, "-m", "auditor.cli", "media", "--accounts", str(accounts)]
+            args += ["--out", str(out), "--as-of", AS_OF, "--local-only", "--fail-on", "none"]
+            args += ["--resolve", f"{HOST}=127.0.0.1", *extra]
+            done = subprocess.run(args, capture_output=True, env=auditor_env(), timeout=300)
+            assert done.returncode == 0, done.stderr.decode()[-3000:]
+            assert ("交给集群" in done.stderr.decode()) == bool(extra)
+            data = json.loads((out / "media.json").read_text(encoding="utf-8"))
+            return {
+                a["account"]["url"]: (
+                    a["profile"]["screenshot"],
+                    sorted((f["check"], f["outcome"], f["message"]) for f in a["findings"]),
+                )
+                for a in data["accounts"]
+            }
+
+        local = media(tmp_path / "local")
+        clustered = media(tmp_path / "cluster", "--broker", redis.url)
+    assert clustered == local
+    assert any(findings for _shot, findings in local.values())  # the demo has failing accounts
+    for shot, _findings in clustered.values():
+        assert (tmp_path / "cluster" / shot).is_file()
+    verified = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "verify", str(tmp_path / "cluster")],
+        capture_output=True,
+        env=auditor_env(),
+    )
+    assert verified.returncode == 0, verified.stdout.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from auditor.cluster.coordinator import ClusterRun
     from auditor.run.store import RunStore
 
-__all__ = ["check_broker_url", "cluster_of", "cmd_worker", "cmd_workers"]
+__all__ = ["check_broker_url", "cluster_of", "cmd_worker", "cmd_workers", "notifier"]
 
 
 def check_broker_url(url: str) -> str:
@@ -41,10 +42,13 @@ def cluster_of(args: argparse.Namespace, store: RunStore, err: Console) -> Clust
     from pathlib import Path
 
     return ClusterRun(
-        broker=broker,
-        shared_dir=Path(shared) if shared else None,
-        notify=lambda message: err.print(Text.assemble(("提示：", "yellow"), message)),
+        broker=broker, shared_dir=Path(shared) if shared else None, notify=notifier(err)
     )
+
+
+def notifier(err: Console) -> Callable[[str], None]:
+    """How the coordinator tells the user about the broker (an outage, a resend)."""
+    return lambda message: err.print(Text.assemble(("提示：", "yellow"), message))
 
 
 def cmd_worker(args: argparse.Namespace, err: Console) -> int:

@@ -27,6 +27,10 @@ MARKS = {Outcome.FAIL: "✗", Outcome.REVIEW: "?", Outcome.ERROR: "!", Outcome.P
 def cmd_media(args: argparse.Namespace, console: Console, err: Console) -> int:
     listed = read_accounts(args.accounts)
     media_state(args)  # a bad file stops the run before any browser starts
+    if args.broker:
+        from auditor.cli.cluster import check_broker_url
+
+        check_broker_url(args.broker)
     ensure_writable(args.out)
     results = run_accounts(args, listed, args.out, console, err)
     return exit_code(results, args.fail_on)
@@ -47,7 +51,16 @@ def run_accounts(
     options = audit_options(args, out)
     as_of = options.as_of or date.today()
     state = media_state(args)
-    results = asyncio.run(audit_accounts(listed.accounts, options, as_of, state))
+    broker = getattr(args, "broker", None)
+    if broker:  # the cluster's workers open the accounts (auditor worker)
+        from auditor.cli.cluster import check_broker_url, notifier
+        from auditor.cluster.coordinator import ClusterRun, audit_accounts_on_cluster
+
+        cluster = ClusterRun(broker=check_broker_url(broker), notify=notifier(err))
+        err.print(f"政务新媒体账号交给集群打开：{broker}")
+        results = audit_accounts_on_cluster(listed.accounts, options, as_of, cluster, state)
+    else:
+        results = asyncio.run(audit_accounts(listed.accounts, options, as_of, state))
     unlisted = judge_sites(results, out) if with_sites else None
     for item in unlisted or []:
         err.print(Text.assemble(("待人工确认：", "yellow"), item["message"]))

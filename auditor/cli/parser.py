@@ -255,6 +255,11 @@ def _media(sub: argparse._SubParsersAction) -> None:
         help="新媒体账号清单 CSV/XLSX（账号名称、平台、主办单位、地区、账号地址）",
     )
     media.add_argument("--out", type=Path, required=True, help="输出目录（media.json 与截图）")
+    media.add_argument(
+        "--broker",
+        metavar="URL",
+        help="交给检查集群（auditor worker）打开账号：Redis 消息队列地址，如 redis://10.0.0.5:6379/0",
+    )
     media.add_argument("--as-of", type=date.fromisoformat, help="检查日期 YYYY-MM-DD（默认今天）")
     media.add_argument(
         "--fail-on", choices=FAIL_ON, default="minor", help="达到该严重程度的问题使退出码为 1"

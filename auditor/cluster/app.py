@@ -17,6 +17,7 @@ from typing import Any
 from celery import Celery
 
 __all__ = [
+    "ACCOUNTS_TASK",
     "QUEUE",
     "TASK",
     "VISIBILITY_TIMEOUT_S",
@@ -27,6 +28,7 @@ __all__ = [
 
 QUEUE = "auditor"
 TASK = "auditor.audit_sites"
+ACCOUNTS_TASK = "auditor.audit_accounts"  # 政务新媒体 accounts of one platform host
 VISIBILITY_TIMEOUT_S = 7200.0  # longer than a 50-page site's budget (120 s + 90 s per page)
 RESULT_EXPIRES_S = 14 * 86400  # results wait this long for a coordinator that was stopped
 

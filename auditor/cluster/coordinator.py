@@ -8,27 +8,33 @@ still queued or being worked on and sends again only the sites whose task was lo
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from celery import Celery
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from auditor.browser.renderer import AuditOptions
-from auditor.cluster.app import TASK, in_flight_ids, make_app
-from auditor.cluster.payload import TransferError, by_host, land, options_to_dict
+from auditor.cluster.app import ACCOUNTS_TASK, TASK, in_flight_ids, make_app
+from auditor.cluster.payload import TransferError, by_host, land, land_files, options_to_dict
 from auditor.engine import NoProgress, ProgressSink
 from auditor.errors import describe
 from auditor.model import RunResult, SiteResult, SiteSpec
 from auditor.run.store import MAX_SITE_ATTEMPTS, RunStore
 
-__all__ = ["ClusterRun", "audit_pending_on_cluster"]
+if TYPE_CHECKING:
+    from auditor.media.accounts import Account
+    from auditor.media.run import AccountResult
+
+__all__ = ["ClusterRun", "audit_accounts_on_cluster", "audit_pending_on_cluster"]
 
 POLL_S = 0.5
 BATCH = 500  # results looked up per Redis round trip
@@ -111,7 +117,11 @@ def audit_pending_on_cluster(
                 if on_site:
                     on_site(idx, result)
 
-    _collect(app, waiting, land_site, failed, cluster)
+    def arrived(_task_id: str, result: dict[str, Any]) -> None:
+        for item in result["sites"]:
+            land_site(item, result.get("browser_version", ""))
+
+    _collect(app, waiting, arrived, failed, cluster)
     store.set_meta("finished", datetime.now().astimezone().isoformat(timespec="seconds"))
     store.write_manifest()
     return store.load()
@@ -175,6 +185,12 @@ def _send(
     waiting[task_id] = indexes
 
 
+def _send_once(
+    app: Celery, name: str, payload: dict[str, Any], task_id: str, cluster: ClusterRun
+) -> None:
+    _retrying(lambda: app.send_task(name, args=[payload], task_id=task_id), cluster)
+
+
 def _run_id(store: RunStore) -> str:
     run_id = uuid.uuid4().hex[:12]
     store.set_meta("run_id", run_id)
@@ -184,7 +200,7 @@ def _run_id(store: RunStore) -> str:
 def _collect(
     app: Celery,
     waiting: dict[str, list[int]],
-    land_site: Callable[[dict[str, Any], str], None],
+    arrived: Callable[[str, dict[str, Any]], None],
     failed: Callable[[str, str], None],
     cluster: ClusterRun,
 ) -> None:
@@ -194,9 +210,7 @@ def _collect(
         for task_id, meta in states.items():
             status = meta.get("status")
             if status == "SUCCESS":
-                result = meta["result"]
-                for item in result["sites"]:
-                    land_site(item, result.get("browser_version", ""))
+                arrived(task_id, meta["result"])
             elif status in ("FAILURE", "REVOKED"):
                 failed(task_id, _failure_text(meta))
             else:
@@ -245,3 +259,69 @@ def _retrying(call: Callable[[], Any], cluster: ClusterRun) -> Any:
                 told = True
             time.sleep(pause)
             pause = min(pause * 2, 10.0)
+
+
+def audit_accounts_on_cluster(
+    accounts: list[Account],
+    options: AuditOptions,
+    as_of: date,
+    cluster: ClusterRun,
+    storage_state: dict[str, Any] | None = None,
+) -> list[AccountResult]:
+    """:func:`auditor.media.run.audit_accounts` by the cluster's workers: one task per platform
+    host (a platform is never hit by two workers at once), screenshots landed after their
+    SHA-256 matches, and the checks over the whole list done here."""
+    from auditor.media.profile import Profile, State, platform_of
+    from auditor.media.run import AccountResult, judge_list
+
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    app = make_app(cluster.broker)
+    numbered = list(enumerate(accounts, 1))
+    payload_options = options_to_dict(options)
+    waiting: dict[str, list[int]] = {}
+    hosts: dict[str, list[tuple[int, Account]]] = {}
+    for n, account in numbered:
+        hosts.setdefault((urlsplit(account.url).netloc or account.url).lower(), []).append(
+            (n, account)
+        )
+    for group in hosts.values():
+        task_id = str(uuid.uuid4())
+        payload = {
+            "options": payload_options,
+            "as_of": as_of.isoformat(),
+            "accounts": [{"n": n, "account": dataclasses.asdict(a)} for n, a in group],
+            "storage_state": storage_state,
+        }
+        _send_once(app, ACCOUNTS_TASK, payload, task_id, cluster)
+        waiting[task_id] = [n for n, _a in group]
+    found: dict[int, AccountResult] = {}
+
+    def arrived(_task_id: str, result: dict[str, Any]) -> None:
+        try:
+            if result.get("files"):
+                land_files(options.out_dir, result["files"], result["packed"])
+            got = {int(a["n"]): AccountResult.from_dict(a["result"]) for a in result["accounts"]}
+        except TransferError as exc:
+            failed(_task_id, str(exc))
+            return
+        for n, account_result in got.items():
+            found.setdefault(n, account_result)
+
+    def failed(task_id: str, why: str) -> None:
+        """No judgement on an account whose task failed: its checks say error (无法判定)."""
+        from auditor.media.run import judge
+
+        for n in waiting[task_id]:
+            account = accounts[n - 1]
+            profile = Profile(
+                url=account.url,
+                platform=platform_of(account.url, account.platform),
+                state=State.FAILED,
+                detail=f"检查节点出错：{why}",
+            )
+            found.setdefault(n, AccountResult(account, profile, judge(profile, account, as_of)))
+
+    _collect(app, waiting, arrived, failed, cluster)
+    results = [found[n] for n, _a in numbered]
+    judge_list(results)
+    return results

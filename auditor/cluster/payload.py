@@ -28,9 +28,11 @@ __all__ = [
     "TransferError",
     "by_host",
     "land",
+    "land_files",
     "options_from_dict",
     "options_to_dict",
     "pack",
+    "pack_paths",
 ]
 
 
@@ -113,10 +115,36 @@ def by_host(sites: list[tuple[int, SiteSpec]]) -> list[list[tuple[int, SiteSpec]
 
 def pack(folder: Path) -> str:
     """A site's folder as one compressed archive (base64 text for a JSON task result)."""
+    return pack_paths(folder.parent, [folder.name])
+
+
+def pack_paths(base: Path, names: list[str]) -> str:
+    """Files or folders under ``base`` as one compressed archive, base64 text."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
-        tar.add(folder, arcname=folder.name)
+        for name in names:
+            tar.add(base / name, arcname=name)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def land_files(run_dir: Path, files: list[dict[str, Any]], packed: str) -> None:
+    """Put single files (account screenshots) into ``run_dir`` once all of them verify."""
+    staging = Path(tempfile.mkdtemp(prefix=".landing-", dir=run_dir))
+    try:
+        _unpack(packed, staging)
+        _verify(staging, "", files)
+        for entry in files:
+            target = manifest.inside(run_dir, entry["path"])
+            if target is None:
+                raise TransferError(f"文件 {entry['path']} 的位置不在检查目录内")
+            (staging / entry["path"]).replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unpack(packed: str, into: Path) -> None:
+    with tarfile.open(fileobj=io.BytesIO(base64.b64decode(packed)), mode="r:gz") as tar:
+        tar.extractall(into, filter="data")
 
 
 def land(
@@ -130,8 +158,7 @@ def land(
     staging = Path(tempfile.mkdtemp(prefix=".landing-", dir=run_dir))
     try:
         if packed:
-            with tarfile.open(fileobj=io.BytesIO(base64.b64decode(packed)), mode="r:gz") as tar:
-                tar.extractall(staging, filter="data")
+            _unpack(packed, staging)
         elif source is not None and source.is_dir():
             shutil.copytree(source, staging / name)
         else:
@@ -147,7 +174,7 @@ def land(
 
 def _verify(staging: Path, name: str, files: list[dict[str, Any]]) -> None:
     for entry in files:
-        if not entry["path"].startswith(f"{name}/"):
+        if name and not entry["path"].startswith(f"{name}/"):
             continue  # a template picture drawn in another site's folder is not ours to check
         path = manifest.inside(staging, entry["path"])
         if path is None or not path.is_file():

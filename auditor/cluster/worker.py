@@ -17,6 +17,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,13 +26,13 @@ from celery.signals import worker_process_init, worker_process_shutdown
 
 from auditor.browser.launch import launch
 from auditor.browser.renderer import Launched
-from auditor.cluster.app import TASK, make_app
-from auditor.cluster.payload import options_from_dict, pack
+from auditor.cluster.app import ACCOUNTS_TASK, TASK, make_app
+from auditor.cluster.payload import options_from_dict, pack, pack_paths
 from auditor.model import SiteSpec
 from auditor.run import manifest
 from auditor.run.site_dir import site_dir_name
 
-__all__ = ["BrowserKey", "ProcessBrowser", "audit_task", "worker_app"]
+__all__ = ["BrowserKey", "ProcessBrowser", "audit_accounts_task", "audit_task", "worker_app"]
 
 T = TypeVar("T")
 BrowserKey = tuple[str | None, bool, tuple[tuple[str, str], ...]]  # executable, local-only, resolve
@@ -141,15 +142,10 @@ def audit_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     try:
         options = options_from_dict(payload["options"], work)
         jobs = [SiteJob(s["index"], SiteSpec(**s["site"])) for s in payload["sites"]]
-        key: BrowserKey = (
-            options.browser,
-            options.test_mode,
-            tuple(sorted(options.resolve.items())),
-        )
         browser = process_browser()
 
         async def audit() -> Any:
-            launched = await browser.browser(key)
+            launched = await browser.browser(_key_of(options))
             return await audit_sites(jobs, options, launched=launched)
 
         results, version = browser.run(audit)
@@ -173,6 +169,43 @@ def audit_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def audit_accounts_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
+    """Open and judge one platform host's accounts; their screenshots travel back hashed."""
+    from auditor.media.accounts import Account
+    from auditor.media.run import read_accounts
+
+    work = Path(tempfile.mkdtemp(prefix=f"auditor-{task.request.id}-"))
+    try:
+        options = options_from_dict(payload["options"], work)
+        numbered = [(int(a["n"]), Account(**a["account"])) for a in payload["accounts"]]
+        as_of = date.fromisoformat(payload["as_of"])
+        browser = process_browser()
+
+        async def audit() -> Any:
+            launched = await browser.browser(_key_of(options))
+            state = payload.get("storage_state")
+            return await read_accounts(numbered, options, as_of, state, launched)
+
+        results = browser.run(audit)
+        shots = [r.profile.screenshot for r in results if r.profile.screenshot]
+        files = [{"path": name, "sha256": manifest.sha256_of(work / name)} for name in shots]
+        return {
+            "accounts": [
+                {"n": n, "result": r.to_dict()}
+                for (n, _a), r in zip(numbered, results, strict=True)
+            ],
+            "files": files,
+            "packed": pack_paths(work, shots) if shots else "",
+            "worker": _worker_name(),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _key_of(options: Any) -> BrowserKey:
+    return (options.browser, options.test_mode, tuple(sorted(options.resolve.items())))
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -187,4 +220,5 @@ def worker_app(
         broker, visibility_timeout_s=visibility_timeout_s, restore_every_s=restore_every_s
     )
     app.task(name=TASK, bind=True)(audit_task)
+    app.task(name=ACCOUNTS_TASK, bind=True)(audit_accounts_task)
     return app

@@ -55,6 +55,18 @@ class Profile:
         dated = [p for p in self.posts if p.when and p.when <= as_of]
         return max(dated, key=lambda p: p.when or date.min, default=None)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Profile:
+        """A profile as :meth:`to_dict` wrote it (a cluster worker's result, a stored run)."""
+        data = dict(d)
+        data["state"] = State(data.get("state", State.OK.value))
+        data["posts"] = [
+            Post(_day(p.get("when")), p.get("text", ""), p.get("url", ""))
+            for p in data.get("posts", [])
+        ]
+        data["version_date"] = _day(data.get("version_date"))
+        return cls(**data)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["state"] = self.state.value
@@ -63,6 +75,10 @@ class Profile:
             {**p, "when": p["when"].isoformat() if p["when"] else None} for p in data["posts"]
         ]
         return data
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 @cache

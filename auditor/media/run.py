@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from auditor.browser.renderer import AuditOptions, Renderer
+from auditor.browser.renderer import AuditOptions, Launched, Renderer
 from auditor.checks import (
     MEDIA_CHECKS,
     MEDIA_LIST_CHECKS,
@@ -33,6 +33,15 @@ class AccountResult:
     profile: Profile
     findings: list[Finding]
     read_at: str = ""  # when the account page was read (ISO time; the manifest's capture time)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AccountResult:
+        return cls(
+            account=Account(**d["account"]),
+            profile=Profile.from_dict(d["profile"]),
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            read_at=d.get("read_at", ""),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,7 +132,21 @@ async def audit_accounts(
     as_of: date,
     storage_state: dict[str, Any] | None = None,
 ) -> list[AccountResult]:
-    """Each account in a browser context of its own; results in list order.
+    """Each account in a browser context of its own; results in list order, list checks done."""
+    results = await read_accounts(list(enumerate(accounts, 1)), options, as_of, storage_state)
+    judge_list(results)
+    return results
+
+
+async def read_accounts(
+    numbered: list[tuple[int, Account]],
+    options: AuditOptions,
+    as_of: date,
+    storage_state: dict[str, Any] | None = None,
+    launched: Launched | None = None,
+) -> list[AccountResult]:
+    """Open and judge each account (``n`` names its screenshot ``account-NNN.png``); the checks
+    over the whole list are the caller's (a cluster worker holds only some of the accounts).
 
     ``storage_state`` (``--media-state``: the user's own logged-in browser) goes into these
     account contexts only, never into a site audit's."""
@@ -133,11 +156,11 @@ async def audit_accounts(
     # would only cost time.
     options.settings = dataclasses.replace(options.settings, axe=False, wording=False)
     timeout_s = options.settings.timeout_ms / 1000
-    async with Renderer(options).running() as renderer:
+    async with Renderer(options).running(launched) as renderer:
 
         async def one(n: int, account: Account) -> AccountResult:
             platform = platform_of(account.url, account.platform)
-            shot = options.out_dir / f"account-{n:03d}.png"
+            shot = options.out_dir / account_shot(n)
             async with renderer.site(**logged_in) as session:
                 profile = await adapter_for(platform, timeout_s).read(
                     session, account.url, shot, as_of
@@ -147,9 +170,12 @@ async def audit_accounts(
                 profile.screenshot = ""
             return AccountResult(account, profile, judge(profile, account, as_of), read_at)
 
-        results = list(await asyncio.gather(*(one(n, a) for n, a in enumerate(accounts, 1))))
-    judge_list(results)
-    return results
+        return list(await asyncio.gather(*(one(n, a) for n, a in numbered)))
+
+
+def account_shot(n: int) -> str:
+    """The screenshot file of the ``n``-th account of the list (1-based)."""
+    return f"account-{n:03d}.png"
 
 
 def write_media_json(
