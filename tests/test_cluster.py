@@ -322,3 +322,25 @@ def test_media_accounts_through_the_cluster_equal_a_local_run(
         env=auditor_env(),
     )
     assert verified.returncode == 0, verified.stdout.decode()
+
+
+def test_a_coordinator_with_no_worker_taking_tasks_tells_the_user(redis: RedisServer) -> None:
+    from auditor.cluster.app import make_app
+    from auditor.cluster.coordinator import ClusterRun, _collect
+
+    told: list[str] = []
+
+    class ToldError(Exception):
+        pass
+
+    def notify(message: str) -> None:
+        told.append(message)
+        raise ToldError
+
+    broker = redis.url.rsplit("/", 1)[0] + "/7"  # a database no worker listens on
+    cluster = ClusterRun(broker=broker, notify=notify, poll_s=0.05, quiet_s=0.5)
+    with pytest.raises(ToldError):
+        _collect(
+            make_app(broker), {"never-taken": [1]}, lambda *_a: None, lambda *_a: None, cluster
+        )
+    assert "没有检查节点领取任务" in told[0] and "auditor workers --broker" in told[0]

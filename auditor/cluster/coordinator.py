@@ -49,6 +49,7 @@ class ClusterRun:
     shared_dir: Path | None = None
     notify: Callable[[str], None] = lambda _message: None  # broker outages, for the user
     poll_s: float = POLL_S
+    quiet_s: float = 60.0  # no task taken for this long: tell the user no worker seems to run
     sent: dict[str, list[int]] = field(default_factory=dict)  # task id -> site indexes
 
 
@@ -205,8 +206,17 @@ def _collect(
     cluster: ClusterRun,
 ) -> None:
     """Poll the results until every task sent has come back."""
+    quiet_since = time.monotonic()
     while waiting:
         states = _retrying(lambda: _states(app, list(waiting)), cluster)
+        if any(meta.get("status") for meta in states.values()):
+            quiet_since = time.monotonic()  # a worker has taken or finished a task
+        elif time.monotonic() - quiet_since > cluster.quiet_s:
+            cluster.notify(
+                f"已等待{cluster.quiet_s:.0f}秒，没有检查节点领取任务；请确认检查节点在运行"
+                f"（auditor workers --broker {cluster.broker}）"
+            )
+            quiet_since = time.monotonic()
         for task_id, meta in states.items():
             status = meta.get("status")
             if status == "SUCCESS":
