@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import segno
+from docx import Document
 from test_media_browser import AS_OF, Handler, _html
 
 from auditor.cli import main
@@ -125,3 +126,10 @@ def test_recheck_reopens_the_failing_accounts_only(port: int, tmp_path: Path) ->
     reopened = json.loads((again / "media.json").read_text("utf-8"))["accounts"]
     assert [a["account"]["name"] for a in reopened] == ["阿坝州编译局"]
     assert verify(again)[1] == []
+    # the 复核 tables, written once the accounts are re-checked, list them (a media run: only them)
+    (grid,) = Document(str(again / "复核表.docx")).tables
+    assert [(r.cells[2].text, r.cells[6].text) for r in grid.rows[1:]] == [
+        ("阿坝州编译局", "未整改"),
+        ("阿坝州编译局", "未整改"),
+    ]
+    assert all(len(r._element.findall(".//{*}blip")) == 2 for r in grid.rows[1:])

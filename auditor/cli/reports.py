@@ -94,6 +94,8 @@ def _link_monitor(run: RunResult, monitor_dir: Path, console: Console) -> None:
 
 def _recheck_report(args: argparse.Namespace, formats: list[str], console: Console) -> int:
     """A 复核 folder gets its 复核 table, never a first-round notice drafted from its few pages."""
+    from auditor.media.followup import load_account_recheck
+    from auditor.notice.media_recheck_table import summary as media_summary
     from auditor.notice.recheck_table import summary, write_recheck_docx, write_recheck_xlsx
     from auditor.run.recheck import (
         RECHECK_DOCX,
@@ -120,6 +122,9 @@ def _recheck_report(args: argparse.Namespace, formats: list[str], console: Conso
     for path in written:
         console.print(f"已生成：{path}")
     console.print(Text(summary(report)))
+    accounts = load_account_recheck(args.run)
+    if accounts is not None:
+        console.print(Text(media_summary(accounts)))
     return EXIT_OK
 
 
@@ -182,8 +187,14 @@ def cmd_recheck(args: argparse.Namespace, console: Console) -> int:
     console.print(f"复核报告：{out / 'recheck.html'}")
     code = EXIT_FINDINGS if report.count(NOT_FIXED) or report.new else EXIT_OK
     from auditor.cli.media import recheck_accounts
+    from auditor.media.followup import MEDIA_RECHECK_JSON
+    from auditor.run.recheck import RECHECK_DOCX, write_recheck_tables
 
-    return max(code, recheck_accounts(args, args.run, out, console))
+    code = max(code, recheck_accounts(args, args.run, out, console))
+    if (out / MEDIA_RECHECK_JSON).is_file():
+        write_recheck_tables(report)  # the 复核 tables cover the accounts too, now re-checked
+    console.print(f"复核表：{out / RECHECK_DOCX}")
+    return code
 
 
 def cmd_diff(args: argparse.Namespace, console: Console) -> int:

@@ -28,9 +28,11 @@ from auditor.run.recheck import FIXED, NOT_FIXED, UNKNOWN
 __all__ = [
     "AccountDiff",
     "AccountItem",
+    "AccountRecheck",
     "compare_accounts",
     "diff_accounts",
     "failing_accounts",
+    "load_account_recheck",
     "match_key",
 ]
 
@@ -140,6 +142,54 @@ class AccountItem:
             "before": [f.to_dict() for f in self.before],
             "after": [f.to_dict() for f in self.after],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AccountItem:
+        return cls(
+            account=_account(d),
+            check=str(d["check"]),
+            status=str(d["status"]),
+            before=[Finding.from_dict(f) for f in d.get("before", [])],
+            after=[Finding.from_dict(f) for f in d.get("after", [])],
+        )
+
+    @property
+    def before_picture(self) -> str:
+        """The account screenshot of the first run (relative to that run's folder)."""
+        return next((f.evidence for f in self.before if f.evidence), "")
+
+    @property
+    def after_picture(self) -> str:
+        """The account screenshot of the re-check (relative to the re-check folder)."""
+        return next((f.evidence for f in self.after if f.evidence), "")
+
+
+@dataclass
+class AccountRecheck:
+    """The accounts half of a 复核 folder (``media-recheck.json``), for its 复核 tables."""
+
+    original: Path | None  # the first run's folder: where the before pictures are
+    items: list[AccountItem]
+    new: list[tuple[Account, Finding]]
+
+    def count(self, status: str) -> int:
+        return sum(item.status == status for item in self.items)
+
+
+def load_account_recheck(folder: Path) -> AccountRecheck | None:
+    """The accounts re-checked into ``folder``; None when it re-checked no accounts."""
+    path = folder / MEDIA_RECHECK_JSON
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    new = []
+    for n in data.get("new", []):
+        n = dict(n)
+        account = Account(url=str(n.pop("url", "")), name=str(n.pop("name", "")))
+        new.append((account, Finding.from_dict(n)))
+    items = [AccountItem.from_dict(i) for i in data.get("items", [])]
+    original = Path(data["original"]) if data.get("original") else None
+    return AccountRecheck(original, items, new)
 
 
 def _account(data: dict[str, Any]) -> Account:

@@ -47,6 +47,7 @@ __all__ = [
     "load_recheck",
     "recheck",
     "write_recheck",
+    "write_recheck_tables",
 ]
 
 FIXED, NOT_FIXED, UNKNOWN = "已整改", "未整改", "无法复核"
@@ -380,8 +381,6 @@ def _browser_version(out_dir: Path, sites: list[SiteResult]) -> str:
 def write_recheck(report: RecheckReport) -> None:
     """recheck.json, recheck.html, the 复核 tables (复核表.docx/.xlsx), results.json and
     manifest.json in the re-check directory."""
-    from auditor.notice.recheck_table import write_recheck_docx, write_recheck_xlsx
-
     out = report.out_dir
     write_json(report.after, out / "results.json")
     atomic_write_text(
@@ -400,9 +399,17 @@ def write_recheck(report: RecheckReport) -> None:
         },
         files,
     )
-    write_recheck_docx(report, out / RECHECK_DOCX)
-    write_recheck_xlsx(report, out / RECHECK_XLSX)
+    write_recheck_tables(report)
     write_recheck_html(report)
+
+
+def write_recheck_tables(report: RecheckReport) -> None:
+    """复核表.docx/.xlsx, with the accounts' half when the folder holds ``media-recheck.json``:
+    ``auditor recheck`` writes them again once the accounts are re-checked too."""
+    from auditor.notice.recheck_table import write_recheck_docx, write_recheck_xlsx
+
+    write_recheck_docx(report, report.out_dir / RECHECK_DOCX)
+    write_recheck_xlsx(report, report.out_dir / RECHECK_XLSX)
 
 
 def write_recheck_html(report: RecheckReport) -> None:
