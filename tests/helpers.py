@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -141,3 +141,41 @@ def nested(inner_message: str) -> BaseException:
             raise RuntimeError() from inner
     except RuntimeError as outer:
         return outer
+
+
+def self_signed_certificate(folder: Path, common_name: str, alt: str = "") -> tuple[Path, Path]:
+    """A throw-away certificate and key made by openssl (the test is skipped without it);
+    ``alt`` is a subjectAltName such as ``DNS:www.example.gov.cn`` or ``IP:127.0.0.1``."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    args = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    args += ["-keyout", str(key), "-out", str(cert), "-subj", f"/CN={common_name}"]
+    if alt:
+        args += ["-addext", f"subjectAltName={alt}"]
+    subprocess.run(args, check=True, capture_output=True)
+    return cert, key
+
+
+@contextlib.contextmanager
+def tls_server(handler: type, cert_key: tuple[Path, Path]) -> Iterator[Any]:
+    """A threaded HTTPS server on 127.0.0.1 (a free port) answering with ``handler``."""
+    import ssl
+    from http.server import ThreadingHTTPServer
+
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(str(cert_key[0]), str(cert_key[1]))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

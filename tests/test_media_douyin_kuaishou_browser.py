@@ -11,17 +11,14 @@ Each account declares its findings; misses and false alarms both fail.
 from __future__ import annotations
 
 import json
-import shutil
-import ssl
-import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import self_signed_certificate, tls_server
 
 from auditor.cli import main
 
@@ -243,27 +240,9 @@ def findings(data: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
     tmp = tmp_path_factory.mktemp("dyks")
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=www.douyin.com"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(str(cert), str(key))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_address[1], tmp
-    httpd.shutdown()
-    httpd.server_close()
+    with tls_server(Handler, self_signed_certificate(tmp, "www.douyin.com")) as httpd:
+        yield httpd.server_address[1], tmp
 
 
 def audit(port: int, tmp: Path, names: list[str], name: str, *extra: str) -> tuple[int, Any, Path]:

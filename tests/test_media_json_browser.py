@@ -9,17 +9,14 @@ The JSON follows the platforms' public page structure (头条 ``/api/pc/list/use
 from __future__ import annotations
 
 import json
-import shutil
-import ssl
-import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import self_signed_certificate, tls_server
 
 from auditor.cli import main
 
@@ -163,37 +160,28 @@ def accounts(port: int) -> dict[str, tuple[list[str], dict[str, list[str]]]]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path, dict[str, Any]]]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
     tmp = tmp_path_factory.mktemp("json")
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=www.toutiao.com"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(str(cert), str(key))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    port = httpd.server_address[1]
-    listed = tmp / "新媒体清单.csv"
-    rows = ["地区,平台,主办单位,账号地址,账号名称"]
-    rows += [",".join([*row, name]) for name, (row, _) in accounts(port).items()]
-    listed.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    out = tmp / "out"
-    args = ["media", "--accounts", str(listed), "--out", str(out), "--as-of", AS_OF, "--local-only"]
-    for host in ("www.toutiao.com", "space.bilibili.com"):
-        args += ["--resolve", f"{host}=127.0.0.1"]
-    assert main([*args, "--timeout", "10"]) == 1  # media-update fails are critical
-    yield port, out, json.loads((out / "media.json").read_text(encoding="utf-8"))
-    httpd.shutdown()
-    httpd.server_close()
+    with tls_server(Handler, self_signed_certificate(tmp, "www.toutiao.com")) as httpd:
+        port = httpd.server_address[1]
+        listed = tmp / "新媒体清单.csv"
+        rows = ["地区,平台,主办单位,账号地址,账号名称"]
+        rows += [",".join([*row, name]) for name, (row, _) in accounts(port).items()]
+        listed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        out = tmp / "out"
+        args = [
+            "media",
+            "--accounts",
+            str(listed),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--local-only",
+        ]
+        for host in ("www.toutiao.com", "space.bilibili.com"):
+            args += ["--resolve", f"{host}=127.0.0.1"]
+        assert main([*args, "--timeout", "10"]) == 1  # media-update fails are critical
+        yield port, out, json.loads((out / "media.json").read_text(encoding="utf-8"))
 
 
 def test_every_account_gives_exactly_its_declared_findings(run) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import ssl
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from helpers import self_signed_certificate
 
 from auditor.browser.renderer import AuditOptions, Renderer
 from auditor.demo.server import DemoServer
@@ -125,19 +125,7 @@ def test_monitor_reaches_a_mapped_name_in_local_mode(recorder: int) -> None:
 @pytest.fixture
 def name_certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A certificate for the name only (no IP address in it)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={NAME}"),
-            *("-addext", f"subjectAltName=DNS:{NAME}"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed_certificate(tmp_path, NAME, f"DNS:{NAME}")
 
 
 def test_https_sends_the_name_as_sni_and_checks_the_certificate_for_it(
