@@ -19,29 +19,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from helpers import self_signed_certificate, tls_server
+from media_pages import AS_OF, OLD, PAGE, PASSED, RECENT
 
 from auditor.cli import main
 
 pytestmark = pytest.mark.browser
 
-AS_OF = "2026-11-27"
-PASSED = ("pass", "not_applicable")
-RECENT, OLD = 1795572000, 1431738000  # 2026-11-25 10:00 and 2015-05-16 09:00, Beijing time
 COOKIE = "sessionid_ss=fixture-logged-in"  # what the user's exported storage state carries
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>
-<body><div id="app">加载中…</div><script>
-Promise.all([{fetches}].map(u => fetch(u).then(r => r.json()))).then((answers) => {{
-  const app = document.getElementById('app');
-  app.textContent = '';
-  for (const line of ({render})(answers)) {{
-    const div = document.createElement('div');
-    div.style.cssText = 'margin:16px;padding:8px;border:1px solid #ccc';
-    div.textContent = line;
-    app.appendChild(div);
-  }}
-}});
-</script></body></html>"""
 DOUYIN_PAGE = PAGE.format(
     title="抖音",
     fetches="'/aweme/v1/web/user/profile/other/?sec_user_id=' + location.pathname.split('/')[2], "
