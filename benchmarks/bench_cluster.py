@@ -13,21 +13,22 @@ Everything runs on this machine, on 127.0.0.1 only:
        python -m auditor.cli audit --sites CSV --out OUT --local-only --fail-on none \\
            --as-of 2026-11-27 --max-pages P --concurrency C [--broker redis://…]
 
-   *local* (no broker), then *1, 2 and 3 workers*: that many ``auditor worker --concurrency 1``
-   processes (one Chromium each), started and ready BEFORE the timed run and stopped after it.
+   *local* (no broker), then *1, 2 and 3 workers*: that many ``auditor worker --concurrency C``
+   processes (one Chromium each, C sites at once sharing C page slots), started and ready BEFORE
+   the timed run and stopped after it.
    Pages are counted from each run's ``results.json``.
 
 "Equal total concurrency": the coordinator sends its ``--concurrency`` to the workers in every
-task's options (``auditor.cluster.payload.options_to_dict``), so one worker process renders with
-the same C as the local run. The queue's overhead is (1-worker time − local time) ÷ local time.
+task's options (``auditor.cluster.payload.options_to_dict``) and each worker runs C tasks at once,
+so one worker renders as many pages and holds as many sites open as the local run. The queue's overhead is (1-worker time − local time) ÷ local time.
 
 What is printed, besides wall time, pages and pages/s of each configuration (and the 1-minute
 load average before and after it, with a note when other processes were loading the machine):
 
 - the overhead of the queue, and the speed-up of 2 and 3 workers over 1;
-- the workers' busy time (the sum of "Task … succeeded in N s" in their logs): wall − busy for 1
-  worker is what the queue, the coordinator's polling and the landing of results cost, and
-  busy − local is what auditing one task (one host's sites) at a time costs a worker process;
+- the workers' busy time (while at least one task ran, from "Task … succeeded in N s" in their
+  logs): wall − busy for 1 worker is what the queue, the coordinator's polling and the landing
+  of the last results cost, and busy − local what auditing through tasks costs the worker;
 - the coordinator's own CPU time (user + sys of the ``audit --broker`` process, which starts no
   browser), in total and per site;
 - a projection for N machines like this one, N = 1, 5, 10, 50: measured 1-worker pages/s × N, and
@@ -62,6 +63,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,17 +87,21 @@ PAGES_PER_SITE = 5  # write_sites: home, two columns, one article in each
 PROVINCE_SITES = 14_000
 MACHINES = (1, 5, 10, 50)
 RUN_TIMEOUT_S = 3600
-SUCCEEDED = re.compile(r"Task auditor\.audit_sites\[[^\]]+\] succeeded in ([0-9.]+)s")
+SUCCEEDED = re.compile(
+    r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): INFO/[^\]]*\] "
+    r"Task auditor\.audit_sites\[[^\]]+\] succeeded in ([0-9.]+)s"
+)
 
 
 class BenchWorker(Worker):
-    """``auditor worker --concurrency 1`` (``cluster_helpers.Worker`` with the flag spelt out)."""
+    """``auditor worker --concurrency C``: C sites at once on the worker's one Chromium, sharing
+    C page slots, as a local run with ``--concurrency C`` does."""
 
-    def __init__(self, broker: str, name: str, logdir: Path) -> None:
+    def __init__(self, broker: str, name: str, logdir: Path, concurrency: int) -> None:
         self.name = name
         self.log = logdir / f"worker-{name}.log"
         args = [sys.executable, "-m", "auditor.cli", "worker", "--broker", broker]
-        args += ["--name", name, "--local-only", "--concurrency", "1"]
+        args += ["--name", name, "--local-only", "--concurrency", str(concurrency)]
         args += ["--visibility-timeout", str(VISIBILITY_TIMEOUT_S)]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -103,9 +109,19 @@ class BenchWorker(Worker):
             )
 
     def busy_s(self) -> float:
-        """Seconds this worker spent in tasks, from its log."""
+        """Seconds in which this worker was auditing at least one task (from its log: each
+        task's end time and duration; overlapping tasks count once)."""
         text = self.log.read_text(encoding="utf-8", errors="replace")
-        return sum(float(m) for m in SUCCEEDED.findall(text))
+        spans = []
+        for stamp, took in SUCCEEDED.findall(text):
+            end = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            spans.append((end - float(took), end))
+        busy, reached = 0.0, float("-inf")
+        for start, end in sorted(spans):
+            if end > reached:
+                busy += end - max(start, reached)
+                reached = end
+        return busy
 
 
 @dataclass
@@ -181,14 +197,14 @@ def run_cluster(
     workers: list[BenchWorker] = []
     try:
         for k in range(1, n + 1):
-            workers.append(BenchWorker(redis.url, f"bench{n}-{k}", work))
+            workers.append(BenchWorker(redis.url, f"bench{n}-{k}", work, args.concurrency))
         for w in workers:
             w.wait_ready(120)
         wall, cpu = audit(csv, out, args, "--broker", redis.url)
     finally:
         for w in workers:
             w.stop()
-    busy = sum(w.busy_s() for w in workers)
+    busy = sum(w.busy_s() for w in workers)  # one worker: the time it was auditing
     label = f"{n} worker" + ("s" if n > 1 else "")
     return Measured(label, wall, cpu, *_count(out / "results.json"), busy_s=busy)
 
@@ -236,7 +252,7 @@ def report(results: list[Measured], args: argparse.Namespace) -> None:
     )
     if one.busy_s is not None:
         print(
-            f"  of which: the worker auditing one task (one host) at a time: busy {one.busy_s:.1f} s"
+            f"  of which: the worker auditing (tasks running): busy {one.busy_s:.1f} s"
             f" vs local {local.wall_s:.1f} s ({(one.busy_s - local.wall_s) / local.wall_s:+.1%});"
         )
         print(

@@ -132,8 +132,10 @@ def test_a_broker_that_is_not_redis_is_a_usage_error_before_anything_is_written(
     assert not out.exists()
 
 
-def test_a_worker_needs_at_least_one_process(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_worker_with_negative_concurrency_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from auditor.cli import main
 
-    assert main(["worker", "--broker", "redis://127.0.0.1:1/0", "--concurrency", "0"]) == 2
-    assert "至少为 1" in capsys.readouterr().err
+    assert main(["worker", "--broker", "redis://127.0.0.1:1/0", "--concurrency", "-1"]) == 2
+    assert "不能为负数" in capsys.readouterr().err

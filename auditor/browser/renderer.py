@@ -107,11 +107,30 @@ class AuditOptions:
 
 
 @dataclass(frozen=True)
+class RenderLimits:
+    """Pages rendering, sites open and extra renders at once, on one browser.
+
+    A local run has its own; a cluster worker's runs (one per task, several at once) share one
+    set, so a worker renders as many pages at once as a local run with the same concurrency.
+    """
+
+    pages: asyncio.Semaphore
+    sites: asyncio.Semaphore
+    extra: asyncio.Semaphore
+
+    @classmethod
+    def of(cls, size: int) -> RenderLimits:
+        return cls(asyncio.Semaphore(size), asyncio.Semaphore(size), asyncio.Semaphore(size))
+
+
+@dataclass(frozen=True)
 class Launched:
-    """A browser started outside a run (a cluster worker's, one per process), with its driver."""
+    """A browser started outside a run (a cluster worker's, one per process), with its driver
+    and the limits the runs on it share."""
 
     playwright: Playwright
     browser: Browser
+    limits: RenderLimits | None = None
 
 
 class Renderer:
@@ -142,6 +161,9 @@ class Renderer:
         """The browser for this run: launched here and closed at the end, or, in a cluster
         worker, the process's own browser (``launched``), which outlives the run."""
         if launched is not None:
+            if launched.limits is not None:
+                limits = launched.limits
+                self._slots, self._sites, self._extra = limits.pages, limits.sites, limits.extra
             async with self._using(launched.playwright, launched.browser):
                 yield self
             return

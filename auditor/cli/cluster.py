@@ -53,12 +53,13 @@ def notifier(err: Console) -> Callable[[str], None]:
 
 def cmd_worker(args: argparse.Namespace, err: Console) -> int:
     """Run a Celery worker: ``--concurrency`` processes, each with its own Chromium."""
+    from auditor.browser.renderer import default_concurrency
     from auditor.cluster.app import QUEUE
     from auditor.cluster.worker import worker_app
 
     broker = check_broker_url(args.broker)
-    if args.concurrency < 1:
-        raise UsageError("--concurrency 至少为 1")
+    if args.concurrency < 0:
+        raise UsageError("--concurrency 不能为负数")
     try:
         resolve = parse_resolve(args.resolve)
     except ResolveError as exc:
@@ -74,14 +75,17 @@ def cmd_worker(args: argparse.Namespace, err: Console) -> int:
         restore_every_s=min(10.0, max(1.0, args.visibility_timeout / 10)),
     )
     name = args.name or f"auditor@{socket.gethostname()}"
+    sites = args.concurrency or default_concurrency()
     argv = [
         "worker",
         "--queues",
         QUEUE,
         "--concurrency",
-        str(args.concurrency),
+        str(sites),
+        # Threads, not processes: the tasks share this process's one Chromium and its page slots
+        # (the work itself runs in the browser and on one event loop).
         "--pool",
-        "prefork",
+        "threads",
         "--hostname",
         name,
         "--loglevel",
@@ -89,9 +93,7 @@ def cmd_worker(args: argparse.Namespace, err: Console) -> int:
         "--without-gossip",
         "--without-mingle",
     ]
-    if args.max_memory_per_child:
-        argv += ["--max-memory-per-child", str(args.max_memory_per_child * 1024)]
-    err.print(f"检查节点 {name} 启动：{args.concurrency} 个检查进程，消息队列 {broker}")
+    err.print(f"检查节点 {name} 启动：同时检查 {sites} 个网站（一个浏览器），消息队列 {broker}")
     app.worker_main(argv)
     return EXIT_OK
 
@@ -111,7 +113,7 @@ def cmd_workers(args: argparse.Namespace, console: Console) -> int:
 
         raise UsageError(f"无法连接消息队列 {args.broker}（{describe(exc)}）") from exc
     table = Table(title=f"检查节点（排队中的任务：{waiting}）")
-    for column in ("节点", "检查进程", "正在检查", "已完成任务"):
+    for column in ("节点", "同时检查", "正在检查", "已完成任务"):
         table.add_column(column)
     for name in sorted(stats):
         info = stats[name]

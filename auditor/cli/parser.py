@@ -215,8 +215,8 @@ def _cluster(sub: argparse._SubParsersAction) -> None:
     worker.add_argument(
         "--concurrency",
         type=int,
-        default=1,
-        help="本节点的检查进程数，每个进程一个浏览器（默认 1）",
+        default=0,
+        help="本节点同时检查的网站数，共用一个浏览器（默认按 CPU 核数，与本地检查相同）",
     )
     worker.add_argument("--name", default="", help="节点名称（默认 auditor@主机名）")
     worker.add_argument(
@@ -225,13 +225,6 @@ def _cluster(sub: argparse._SubParsersAction) -> None:
         default=7200.0,
         metavar="SECONDS",
         help="节点失联多久后其未完成的网站交给其他节点（默认 7200 秒，须长于最长的单站检查）",
-    )
-    worker.add_argument(
-        "--max-memory-per-child",
-        type=int,
-        default=0,
-        metavar="MB",
-        help="检查进程占用内存超过此值时，完成当前网站后换一个新进程（默认不限）",
     )
     worker.add_argument(
         "--browser", help="Chromium/Chrome 可执行文件（也可用环境变量 AUDITOR_BROWSER）"

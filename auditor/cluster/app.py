@@ -1,11 +1,11 @@
 """The Celery application both sides share: its settings are the reliability promises.
 
-* ``task_acks_late`` + ``task_reject_on_worker_lost``: a task is acknowledged after the work, so a
-  worker process that dies mid-site has its site delivered again;
-* ``worker_prefetch_multiplier = 1``: a worker holds no site it is not auditing (a dead worker
-  strands nothing queued behind the one it was working on);
-* ``visibility_timeout``: when a whole worker machine dies, its unacknowledged task goes back to
-  the queue after this long, so it must exceed the longest site's time budget;
+* ``task_acks_late``: a task is acknowledged after the work, so a site whose worker died is
+  delivered again (``task_reject_on_worker_lost`` as well, for an operator's prefork pool);
+* ``worker_prefetch_multiplier = 1``: a worker holds no more sites than it is auditing (a dead
+  worker strands nothing queued behind them);
+* ``visibility_timeout``: when a worker dies, its unacknowledged tasks go back to the queue
+  after this long, so it must exceed the longest site's time budget;
 * JSON only: no pickles cross the network.
 """
 

@@ -171,18 +171,8 @@ def _send(
         "sites": [{"index": idx, "site": site.__dict__} for idx, site in group],
         "shared_dir": str(cluster.shared_dir) if cluster.shared_dir else None,
     }
-    budget = options.site_budget_s * len(group)
-    _retrying(
-        lambda: app.send_task(
-            TASK,
-            args=[payload],
-            task_id=task_id,
-            # A backstop past the engine's own budget: a stuck task is killed and sent again.
-            soft_time_limit=budget + 120,
-            time_limit=budget + 180,
-        ),
-        cluster,
-    )
+    # The engine bounds each site by its own budget (120 s + 90 s per page) on the worker.
+    _send_once(app, TASK, payload, task_id, cluster)
     waiting[task_id] = indexes
 
 

@@ -1,15 +1,17 @@
 """The worker side: one Chromium per worker process, one task per host's sites.
 
-The browser is started when the process starts and closed when it ends; each task runs the same
-engine as a local run (:func:`auditor.engine.audit_sites`) on that browser, in a folder of its
-own, and sends the sites' folders back with the SHA-256 of every picture taken where it was
-written.
+The browser is started when the worker starts and closed when it stops. Tasks run on Celery's
+thread pool, several at once (``--concurrency``), each the same engine as a local run
+(:func:`auditor.engine.audit_sites`) on that one browser, sharing its page slots as a local run's
+sites do, each in a folder of its own; the sites' folders go back with the SHA-256 of every
+picture taken where it was written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import shutil
 import socket
@@ -22,10 +24,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_init, worker_shutdown
 
 from auditor.browser.launch import launch
-from auditor.browser.renderer import Launched
+from auditor.browser.renderer import Launched, RenderLimits, default_concurrency
 from auditor.cluster.app import ACCOUNTS_TASK, TASK, make_app
 from auditor.cluster.payload import options_from_dict, pack, pack_paths
 from auditor.model import SiteSpec
@@ -41,9 +43,8 @@ BrowserKey = tuple[str | None, bool, tuple[tuple[str, str], ...]]  # executable,
 class ProcessBrowser:
     """This process's Chromium, driven from an event loop on a thread of its own.
 
-    Tasks arrive on Celery's thread; Playwright objects belong to one loop, so every use goes
-    through :meth:`run`. A task asking for other launch flags (``--resolve``, local-only) gets
-    the browser relaunched with them.
+    Tasks arrive on Celery's threads; Playwright objects belong to one loop, so every use goes
+    through :meth:`run`, and the tasks' runs share the loop as a local run's sites do.
     """
 
     def __init__(self) -> None:
@@ -51,8 +52,9 @@ class ProcessBrowser:
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
         self._pw: Any = None
-        self._launched: Launched | None = None
-        self._key: BrowserKey | None = None
+        self._browsers: dict[BrowserKey, Launched] = {}
+        self._limits: dict[int, RenderLimits] = {}
+        self._launching = asyncio.Lock()
 
     def run(self, work: Callable[[], Awaitable[T]]) -> T:
         future = asyncio.run_coroutine_threadsafe(_call(work), self.loop)
@@ -62,32 +64,33 @@ class ProcessBrowser:
             future.cancel()
             raise
 
-    async def browser(self, key: BrowserKey) -> Launched:
-        if (
-            self._launched is not None
-            and self._key == key
-            and self._launched.browser.is_connected()
-        ):
-            return self._launched
-        await self._close_browser()
-        if self._pw is None:
-            from playwright.async_api import async_playwright
+    async def browser(self, key: BrowserKey, concurrency: int = 0) -> Launched:
+        """The browser for ``key``, with the page limits every task of this size shares.
 
-            self._pw = await async_playwright().start()
-        executable, local_only, resolve = key
-        browser = await launch(self._pw, executable, test_mode=local_only, hosts=dict(resolve))
-        self._launched, self._key = Launched(self._pw, browser), key
-        return self._launched
+        Tasks asking for other launch flags get a browser of their own beside it (a browser in
+        use by another task is never closed under it)."""
+        size = concurrency or default_concurrency()
+        limits = self._limits.setdefault(size, RenderLimits.of(size))
+        async with self._launching:
+            found = self._browsers.get(key)
+            if found is None or not found.browser.is_connected():
+                if self._pw is None:
+                    from playwright.async_api import async_playwright
 
-    async def _close_browser(self) -> None:
-        if self._launched is not None:
-            with contextlib.suppress(Exception):
-                await self._launched.browser.close()
-        self._launched = self._key = None
+                    self._pw = await async_playwright().start()
+                executable, local_only, resolve = key
+                browser = await launch(
+                    self._pw, executable, test_mode=local_only, hosts=dict(resolve)
+                )
+                found = self._browsers[key] = Launched(self._pw, browser)
+        return dataclasses.replace(found, limits=limits)
 
     def close(self) -> None:
         async def stop() -> None:
-            await self._close_browser()
+            for launched in self._browsers.values():
+                with contextlib.suppress(Exception):
+                    await launched.browser.close()
+            self._browsers.clear()
             if self._pw is not None:
                 with contextlib.suppress(Exception):
                     await self._pw.stop()
@@ -113,14 +116,14 @@ def process_browser() -> ProcessBrowser:
     return _PROCESS
 
 
-@worker_process_init.connect
+@worker_init.connect
 def _start_browser(**_kwargs: Any) -> None:
-    """A new worker process starts its Chromium now, not on its first site."""
+    """The worker starts its Chromium now, not on its first site."""
     browser = process_browser()
     browser.run(lambda: browser.browser(_DEFAULT_KEY))
 
 
-@worker_process_shutdown.connect
+@worker_shutdown.connect
 def _stop_browser(**_kwargs: Any) -> None:
     global _PROCESS
     if _PROCESS is not None:
@@ -145,7 +148,7 @@ def audit_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
         browser = process_browser()
 
         async def audit() -> Any:
-            launched = await browser.browser(_key_of(options))
+            launched = await browser.browser(_key_of(options), options.concurrency)
             return await audit_sites(jobs, options, launched=launched)
 
         results, version = browser.run(audit)
@@ -182,7 +185,7 @@ def audit_accounts_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
         browser = process_browser()
 
         async def audit() -> Any:
-            launched = await browser.browser(_key_of(options))
+            launched = await browser.browser(_key_of(options), options.concurrency)
             state = payload.get("storage_state")
             return await read_accounts(numbered, options, as_of, state, launched)
 
