@@ -8,12 +8,14 @@ manifest verifies where the files landed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from auditor.demo.server import DemoServer
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AS_OF = "2026-11-27"
-VISIBILITY_S = 12.0  # a vanished worker's site goes back to the queue after this long
+VISIBILITY_S = 20.0  # a vanished worker's site goes back to the queue after this long
 LATENCY_MS = 150  # each response waits a little, so a site is still being audited when it is hit
 
 
@@ -58,24 +60,37 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def workers(redis: RedisServer) -> Iterator[list[Worker]]:
-    """Two live workers before each test that uses them (a killed one is replaced)."""
-    pool: list[Worker] = []
-    yield pool
-    for w in pool:
-        w.stop()
+@dataclass
+class Cluster:
+    """Two workers on a Redis database of their own (nothing of an earlier test reaches them)."""
+
+    broker: str
+    workers: list[Worker]
 
 
-def _two_workers(pool: list[Worker], broker: str, logs: Path) -> list[Worker]:
-    pool[:] = [w for w in pool if w.alive]
-    while len(pool) < 2:
-        pool.append(
-            Worker(broker, f"w{time.monotonic_ns()}", logs, visibility_timeout=VISIBILITY_S)
-        )
-    for w in pool:
-        w.wait_ready()
-    return pool
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def cluster(
+    redis: RedisServer, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Cluster]:
+    """A short visibility timeout only where a worker is killed: elsewhere a site that takes
+    longer than it would be delivered twice (harmless, but slower)."""
+    broker = f"{redis.url.rsplit('/', 1)[0]}/{next(_DATABASES)}"
+    short = request.node.get_closest_marker("worker_killed") is not None
+    visibility = VISIBILITY_S if short else 600.0
+    pool = [
+        Worker(broker, f"w{k}-{time.monotonic_ns()}", tmp_path, visibility_timeout=visibility)
+        for k in (1, 2)
+    ]
+    try:
+        for w in pool:
+            w.wait_ready()
+        yield Cluster(broker, pool)
+    finally:
+        for w in pool:
+            w.kill()
 
 
 def _audit(
@@ -131,15 +146,20 @@ def _assert_same_as_local(run: Path, local: dict[str, Any]) -> None:
     assert verified.returncode == 0, verified.stdout.decode() + verified.stderr.decode()
 
 
-def _started_on(redis: RedisServer) -> str | None:
-    """The worker host name of a task being audited right now, if any."""
+def _started_on(broker: str, run: Path) -> str | None:
+    """The worker host name of one of this run's tasks being audited right now, if any."""
     import redis as redis_client
 
-    client = redis_client.Redis.from_url(redis.url)
-    for key in client.scan_iter(match="celery-task-meta-*"):
-        raw = client.get(key)
+    try:
+        with sqlite3.connect(run / "run.sqlite") as db:
+            ids = [t for (t,) in db.execute("SELECT DISTINCT task_id FROM tasks")]
+    except sqlite3.Error:
+        return None
+    client = redis_client.Redis.from_url(broker)
+    for task_id in ids:
+        raw = client.get(f"celery-task-meta-{task_id}")
         if raw and b'"STARTED"' in raw:
-            return json.loads(raw)["result"]["hostname"]
+            return str(json.loads(raw)["result"]["hostname"])
     return None
 
 
@@ -156,34 +176,32 @@ def _wait(predicate: Any, timeout_s: float, what: str) -> Any:
 def test_cluster_run_equals_local_run(
     sites_csv: Path,
     local: dict[str, Any],
-    redis: RedisServer,
-    workers: list[Worker],
+    cluster: Cluster,
     tmp_path: Path,
 ) -> None:
-    _two_workers(workers, redis.url, tmp_path)
-    done = _audit(sites_csv, tmp_path / "run", "--broker", redis.url)
+    done = _audit(sites_csv, tmp_path / "run", "--broker", cluster.broker)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     _assert_same_as_local(tmp_path / "run", local)
     listed = subprocess.run(
-        [sys.executable, "-m", "auditor.cli", "workers", "--broker", redis.url],
+        [sys.executable, "-m", "auditor.cli", "workers", "--broker", cluster.broker],
         capture_output=True,
         env=auditor_env(),
     )
     out = listed.stdout.decode()
-    assert all(w.name in out for w in workers), out
+    assert all(w.name in out for w in cluster.workers), out
 
 
+@pytest.mark.worker_killed
 def test_worker_killed_mid_site_is_redelivered(
     sites_csv: Path,
     local: dict[str, Any],
-    redis: RedisServer,
-    workers: list[Worker],
+    cluster: Cluster,
     tmp_path: Path,
 ) -> None:
-    pool = _two_workers(workers, redis.url, tmp_path)
-    coordinator = _audit(sites_csv, tmp_path / "run", "--broker", redis.url, wait=False)
-    host = _wait(lambda: _started_on(redis), 120, "a site being audited")
-    victim = next(w for w in pool if w.name in host)
+    run = tmp_path / "run"
+    coordinator = _audit(sites_csv, run, "--broker", cluster.broker, wait=False)
+    host = _wait(lambda: _started_on(cluster.broker, run), 120, "a site being audited")
+    victim = next(w for w in cluster.workers if w.name in host)
     victim.kill()
     assert coordinator.wait(600) == 0, (tmp_path / "run.log").read_text()[-3000:]
     _assert_same_as_local(tmp_path / "run", local)
@@ -193,12 +211,12 @@ def test_broker_restarted_mid_run(
     sites_csv: Path,
     local: dict[str, Any],
     redis: RedisServer,
-    workers: list[Worker],
+    cluster: Cluster,
     tmp_path: Path,
 ) -> None:
-    _two_workers(workers, redis.url, tmp_path)
-    coordinator = _audit(sites_csv, tmp_path / "run", "--broker", redis.url, wait=False)
-    _wait(lambda: _started_on(redis), 120, "a site being audited")
+    run = tmp_path / "run"
+    coordinator = _audit(sites_csv, run, "--broker", cluster.broker, wait=False)
+    _wait(lambda: _started_on(cluster.broker, run), 120, "a site being audited")
     redis.stop()
     time.sleep(3)
     redis.start()
@@ -211,13 +229,11 @@ def test_broker_restarted_mid_run(
 def test_coordinator_killed_then_resumed(
     sites_csv: Path,
     local: dict[str, Any],
-    redis: RedisServer,
-    workers: list[Worker],
+    cluster: Cluster,
     tmp_path: Path,
 ) -> None:
-    _two_workers(workers, redis.url, tmp_path)
     run = tmp_path / "run"
-    coordinator = _audit(sites_csv, run, "--broker", redis.url, wait=False)
+    coordinator = _audit(sites_csv, run, "--broker", cluster.broker, wait=False)
 
     def some_done() -> bool:
         try:
@@ -282,12 +298,11 @@ def test_one_process_browser_serves_successive_runs_and_keeps_no_context(tmp_pat
 
 
 def test_media_accounts_through_the_cluster_equal_a_local_run(
-    redis: RedisServer, workers: list[Worker], tmp_path: Path
+    cluster: Cluster, tmp_path: Path
 ) -> None:
     """The demo's 微博 accounts (weibo.com mapped to 127.0.0.1) opened by the workers."""
     from auditor.demo.media import HOST, LISTED, MediaDemoServer
 
-    _two_workers(workers, redis.url, tmp_path)
     with MediaDemoServer() as server:
         accounts = tmp_path / "accounts.csv"
         rows = ["地区,账号名称,平台,主办单位,账号地址"]
@@ -311,7 +326,7 @@ def test_media_accounts_through_the_cluster_equal_a_local_run(
             }
 
         local = media(tmp_path / "local")
-        clustered = media(tmp_path / "cluster", "--broker", redis.url)
+        clustered = media(tmp_path / "cluster", "--broker", cluster.broker)
     assert clustered == local
     assert any(findings for _shot, findings in local.values())  # the demo has failing accounts
     for shot, _findings in clustered.values():
@@ -337,10 +352,50 @@ def test_a_coordinator_with_no_worker_taking_tasks_tells_the_user(redis: RedisSe
         told.append(message)
         raise ToldError
 
-    broker = redis.url.rsplit("/", 1)[0] + "/7"  # a database no worker listens on
+    broker = redis.url.rsplit("/", 1)[0] + "/15"  # a database no worker listens on
     cluster = ClusterRun(broker=broker, notify=notify, poll_s=0.05, quiet_s=0.5)
     with pytest.raises(ToldError):
         _collect(
             make_app(broker), {"never-taken": [1]}, lambda *_a: None, lambda *_a: None, cluster
         )
     assert "没有检查节点领取任务" in told[0] and "auditor workers --broker" in told[0]
+
+
+def test_a_shared_directory_carries_the_files_and_is_emptied(
+    sites_csv: Path,
+    local: dict[str, Any],
+    cluster: Cluster,
+    tmp_path: Path,
+) -> None:
+    """--shared-dir: the workers leave each site's folder there; it lands, verified, and goes."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    done = _audit(
+        sites_csv, tmp_path / "run", "--broker", cluster.broker, "--shared-dir", str(shared)
+    )
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    _assert_same_as_local(tmp_path / "run", local)
+    assert not [p for p in shared.rglob("*.png")]  # nothing left behind once stored
+
+
+def test_tasks_the_broker_lost_are_sent_again(
+    sites_csv: Path, local: dict[str, Any], redis: RedisServer, tmp_path: Path
+) -> None:
+    """The queue emptied under the run (a Redis restarted without its append-only file): the
+    coordinator sees its tasks are nowhere, sends their sites again, and every site comes once."""
+    import redis as redis_client
+
+    broker = f"{redis.url.rsplit('/', 1)[0]}/{next(_DATABASES)}"
+    run = tmp_path / "run"
+    coordinator = _audit(sites_csv, run, "--broker", broker, wait=False)
+    client = redis_client.Redis.from_url(broker)
+    _wait(lambda: client.llen("auditor") == len(local), 60, "the run's tasks queued")
+    client.flushdb()  # every queued task gone before any worker took one
+    pool = [Worker(broker, f"late{k}", tmp_path, visibility_timeout=600.0) for k in (1, 2)]
+    try:
+        assert coordinator.wait(600) == 0, (tmp_path / "run.log").read_text()[-3000:]
+    finally:
+        for w in pool:
+            w.kill()
+    assert "丢失，重新发送" in (tmp_path / "run.log").read_text()
+    _assert_same_as_local(run, local)

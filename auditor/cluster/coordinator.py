@@ -9,6 +9,7 @@ still queued or being worked on and sends again only the sites whose task was lo
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from auditor.cluster.payload import TransferError, by_host, land, land_files, op
 from auditor.engine import NoProgress, ProgressSink
 from auditor.errors import describe
 from auditor.model import RunResult, SiteResult, SiteSpec
+from auditor.run import manifest
 from auditor.run.store import MAX_SITE_ATTEMPTS, RunStore
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ __all__ = ["ClusterRun", "audit_accounts_on_cluster", "audit_pending_on_cluster"
 
 POLL_S = 0.5
 BATCH = 500  # results looked up per Redis round trip
+_FINAL = ("SUCCESS", "FAILURE", "REVOKED")
 _BROKER_DOWN = (OperationalError, RedisError, ConnectionError, OSError)
 
 
@@ -49,6 +52,7 @@ class ClusterRun:
     shared_dir: Path | None = None
     notify: Callable[[str], None] = lambda _message: None  # broker outages, for the user
     poll_s: float = POLL_S
+    lost_check_s: float = 30.0  # how often to look for tasks the broker no longer holds
     quiet_s: float = 60.0  # no task taken for this long: tell the user no worker seems to run
     sent: dict[str, list[int]] = field(default_factory=dict)  # task id -> site indexes
 
@@ -81,7 +85,7 @@ def audit_pending_on_cluster(
                 item["name"],
                 item["files"],
                 packed=item.get("packed", ""),
-                source=cluster.shared_dir / item["folder"]
+                source=manifest.inside(cluster.shared_dir, item["folder"])
                 if item.get("folder") and cluster.shared_dir
                 else None,
             )
@@ -121,8 +125,22 @@ def audit_pending_on_cluster(
     def arrived(_task_id: str, result: dict[str, Any]) -> None:
         for item in result["sites"]:
             land_site(item, result.get("browser_version", ""))
+        if cluster.shared_dir is not None:  # the task's folder there is copied: free the space
+            for folder in {
+                Path(item["folder"]).parent for item in result["sites"] if item.get("folder")
+            }:
+                if (inside := manifest.inside(cluster.shared_dir, str(folder))) is not None:
+                    shutil.rmtree(inside, ignore_errors=True)
 
-    _collect(app, waiting, arrived, failed, cluster)
+    def lost(task_id: str) -> None:
+        again = [(idx, sites[idx]) for idx in waiting[task_id] if not store.is_done(idx)]
+        if again:
+            _send(app, store, options, payload_options, cluster, again, waiting)
+
+    _collect(app, waiting, arrived, failed, cluster, lost)
+    shared = cluster.shared_dir
+    if shared and (ours := manifest.inside(shared, str(store.meta("run_id") or ""))):
+        shutil.rmtree(ours, ignore_errors=True)  # what a late duplicate delivery left there
     store.set_meta("finished", datetime.now().astimezone().isoformat(timespec="seconds"))
     store.write_manifest()
     return store.load()
@@ -145,8 +163,7 @@ def _still_running(
     return {
         task_id: idxs
         for task_id, idxs in recorded.items()
-        if task_id in alive
-        or states.get(task_id, {}).get("status") in ("SUCCESS", "FAILURE", "STARTED")
+        if task_id in alive or states.get(task_id, {}).get("status") in ("SUCCESS", "FAILURE")
     }
 
 
@@ -194,11 +211,33 @@ def _collect(
     arrived: Callable[[str, dict[str, Any]], None],
     failed: Callable[[str, str], None],
     cluster: ClusterRun,
+    lost: Callable[[str], None] | None = None,
 ) -> None:
-    """Poll the results until every task sent has come back."""
+    """Poll the results until every task sent has come back.
+
+    ``lost`` is told of a task that is neither finished, nor queued, nor held by a worker at two
+    checks in a row (a broker restarted without its append-only file, a message a dying worker
+    had taken but not yet registered): its sites are sent again, and a late duplicate result is
+    dropped when it lands.
+    """
     quiet_since = time.monotonic()
+    next_check = time.monotonic() + cluster.lost_check_s
+    suspects: set[str] = set()
     while waiting:
         states = _retrying(lambda: _states(app, list(waiting)), cluster)
+        if lost is not None and time.monotonic() >= next_check:
+            next_check = time.monotonic() + cluster.lost_check_s
+            alive = _retrying(lambda: in_flight_ids(app), cluster)
+            gone = {
+                t
+                for t in waiting
+                if t not in alive and states.get(t, {}).get("status") not in _FINAL
+            }
+            for task_id in gone & suspects:
+                cluster.notify(f"有任务在消息队列中丢失，重新发送其网站（任务 {task_id}）")
+                lost(task_id)
+                waiting.pop(task_id, None)
+            suspects = gone - suspects
         if any(meta.get("status") for meta in states.values()):
             quiet_since = time.monotonic()  # a worker has taken or finished a task
         elif time.monotonic() - quiet_since > cluster.quiet_s:
@@ -211,7 +250,7 @@ def _collect(
             status = meta.get("status")
             if status == "SUCCESS":
                 arrived(task_id, meta["result"])
-            elif status in ("FAILURE", "REVOKED"):
+            elif status in _FINAL:
                 failed(task_id, _failure_text(meta))
             else:
                 continue
@@ -284,7 +323,8 @@ def audit_accounts_on_cluster(
         hosts.setdefault((urlsplit(account.url).netloc or account.url).lower(), []).append(
             (n, account)
         )
-    for group in hosts.values():
+
+    def send(group: list[tuple[int, Account]]) -> None:
         task_id = str(uuid.uuid4())
         payload = {
             "options": payload_options,
@@ -294,7 +334,15 @@ def audit_accounts_on_cluster(
         }
         _send_once(app, ACCOUNTS_TASK, payload, task_id, cluster)
         waiting[task_id] = [n for n, _a in group]
+
+    for group in hosts.values():
+        send(group)
     found: dict[int, AccountResult] = {}
+
+    def lost(task_id: str) -> None:
+        again = [(n, accounts[n - 1]) for n in waiting[task_id] if n not in found]
+        if again:
+            send(again)
 
     def arrived(_task_id: str, result: dict[str, Any]) -> None:
         try:
@@ -321,7 +369,7 @@ def audit_accounts_on_cluster(
             )
             found.setdefault(n, AccountResult(account, profile, judge(profile, account, as_of)))
 
-    _collect(app, waiting, arrived, failed, cluster)
+    _collect(app, waiting, arrived, failed, cluster, lost)
     results = [found[n] for n, _a in numbered]
     judge_list(results)
     return results
