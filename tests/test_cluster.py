@@ -147,19 +147,19 @@ def _assert_same_as_local(run: Path, local: dict[str, Any]) -> None:
 
 
 def _started_on(broker: str, run: Path) -> str | None:
-    """The worker host name of one of this run's tasks being audited right now, if any."""
-    import redis as redis_client
+    """The worker host name of one of this run's tasks being audited right now, if any (read
+    through Celery's own backend: how a state is stored, compressed or not, is Celery's)."""
+    from auditor.cluster.app import make_app
+    from auditor.cluster.coordinator import _states
 
     try:
         with sqlite3.connect(run / "run.sqlite") as db:
             ids = [t for (t,) in db.execute("SELECT DISTINCT task_id FROM tasks")]
     except sqlite3.Error:
         return None
-    client = redis_client.Redis.from_url(broker)
-    for task_id in ids:
-        raw = client.get(f"celery-task-meta-{task_id}")
-        if raw and b'"STARTED"' in raw:
-            return str(json.loads(raw)["result"]["hostname"])
+    for meta in _states(make_app(broker), ids).values():
+        if meta.get("status") == "STARTED":
+            return str(meta["result"]["hostname"])
     return None
 
 
